@@ -1,0 +1,1 @@
+"""Command-line interface: thin Typer layers over library functions, one module per group."""

@@ -29,6 +29,10 @@ class Settings:
         default_factory=lambda: float(env_str("INTERDICT_MAX_DROP_SHARE", "0.2") or 0.2)
     )
     max_file_bytes: int = field(default_factory=lambda: env_int("INTERDICT_MAX_FILE_BYTES", 512 * 1024 * 1024))
+    # Secret mixed into every API-key hash (service); unset: a random one kept in $INTERDICT_HOME/key-pepper.
+    key_pepper: str = field(default_factory=lambda: env_str("INTERDICT_KEY_PEPPER", ""), repr=False)
+    api_max_body_bytes: int = field(default_factory=lambda: env_int("INTERDICT_API_MAX_BODY_BYTES", 1024 * 1024))
+    api_max_batch: int = field(default_factory=lambda: env_int("INTERDICT_API_MAX_BATCH", 100))
 
     @property
     def db_path(self) -> Path:

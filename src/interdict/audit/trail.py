@@ -1,0 +1,281 @@
+"""The hash-chained audit trail: append, verify, read, export.
+
+Each record stores its body (canonical JSON text), the hash of the record before it and its own
+hash ``sha256(prev_hash + "\\n" + canonical header and body)``. Editing any stored field, deleting a
+record in the middle or re-ordering records breaks the chain at that record, and
+:func:`verify` names it. Truncating the newest records cannot be seen from the chain alone: keep the
+head hash that ``verify`` prints (an examiner can compare it later with ``--expect-head``).
+
+Appends run in one transaction under the database-wide write lock, so records from several API
+workers form one chain, and a record is either fully written (row and hash) or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from interdict.audit.db import ServiceDB
+from interdict.exc import InvalidInput, NotFound
+
+__all__ = [
+    "GENESIS",
+    "AuditRecord",
+    "NewRecord",
+    "append",
+    "append_many",
+    "verify",
+    "get_record",
+    "iter_records",
+    "export",
+    "canonical_json",
+    "csv_safe",
+    "now_iso",
+]
+
+GENESIS = "0" * 64
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def canonical_json(data: Any) -> str:
+    """Stable JSON text: sorted keys, no spaces, UTF-8 kept; the form that is hashed and stored."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _record_hash(prev_hash: str, seq: int, record_id: str, ts: str, kind: str, actor: str, channel: str,
+                 subject: str | None, body: str) -> str:
+    header = canonical_json(
+        {"seq": seq, "record_id": record_id, "ts": ts, "kind": kind, "actor": actor, "channel": channel,
+         "subject": subject}
+    )
+    h = hashlib.sha256()
+    h.update(prev_hash.encode("ascii"))
+    h.update(b"\n")
+    h.update(header.encode("utf-8"))
+    h.update(b"\n")
+    h.update(body.encode("utf-8"))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    kind: str  # screening, decision, book-import, rescreen, key
+    actor: str
+    channel: str  # api, cli, batch, book
+    body: dict[str, Any]
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    seq: int
+    record_id: str
+    ts: str
+    kind: str
+    actor: str
+    channel: str
+    subject: str | None
+    body_text: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return json.loads(self.body_text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record_id": self.record_id,
+            "seq": self.seq,
+            "ts": self.ts,
+            "kind": self.kind,
+            "actor": self.actor,
+            "channel": self.channel,
+            "subject": self.subject,
+            "body": self.body,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+_COLUMNS = "seq, record_id, ts, kind, actor, channel, subject, body, prev_hash, hash"
+
+
+def _row(row: tuple[Any, ...]) -> AuditRecord:
+    return AuditRecord(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9])
+
+
+def append(db: ServiceDB, record: NewRecord) -> str:
+    """Append one record; returns its record id."""
+    return append_many(db, [record])[0]
+
+
+def append_many(db: ServiceDB, records: Iterable[NewRecord]) -> list[str]:
+    """Append records in one transaction (all or none); returns their record ids in order."""
+    records = list(records)
+    if not records:
+        return []
+    ids: list[str] = []
+    with db.write():
+        last = db.fetchone("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1")
+        seq, prev = (int(last[0]), last[1]) if last else (0, GENESIS)
+        for rec in records:
+            seq += 1
+            record_id = f"aud-{seq:08d}"
+            ts = now_iso()
+            body = canonical_json(rec.body)
+            digest = _record_hash(prev, seq, record_id, ts, rec.kind, rec.actor, rec.channel, rec.subject, body)
+            db.execute(
+                f"INSERT INTO audit_records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (seq, record_id, ts, rec.kind, rec.actor, rec.channel, rec.subject, body, prev, digest),
+            )
+            ids.append(record_id)
+            prev = digest
+    return ids
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    records: int
+    head: str
+    first_bad: str | None = None
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def verify(db: ServiceDB, expect_head: str | None = None) -> VerifyReport:
+    """Walk the chain from the first record; stop at the first record that does not verify."""
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for row in db.iterate(f"SELECT {_COLUMNS} FROM audit_records ORDER BY seq"):
+        rec = _row(row)
+        if rec.seq != expected_seq:
+            missing = f"aud-{expected_seq:08d}" if rec.seq > expected_seq else rec.record_id
+            return VerifyReport(False, count, prev, missing, expected_seq,
+                                f"record(s) seq {expected_seq}..{rec.seq - 1} are missing (deleted?) before "
+                                f"{rec.record_id}")
+        if rec.prev_hash != prev:
+            return VerifyReport(False, count, prev, rec.record_id, rec.seq,
+                                "prev_hash does not match the hash of the record before it "
+                                "(the record before was edited, or records were removed or re-ordered)")
+        digest = _record_hash(rec.prev_hash, rec.seq, rec.record_id, rec.ts, rec.kind, rec.actor, rec.channel,
+                              rec.subject, rec.body_text)
+        if digest != rec.hash:
+            return VerifyReport(False, count, prev, rec.record_id, rec.seq,
+                                "content does not match its hash (the record was edited)")
+        if rec.record_id != f"aud-{rec.seq:08d}":
+            return VerifyReport(False, count, prev, rec.record_id, rec.seq, "record id does not match its seq")
+        prev = rec.hash
+        expected_seq += 1
+        count += 1
+    if expect_head and expect_head != prev:
+        return VerifyReport(False, count, prev, None, None,
+                            f"chain verifies but its head {prev[:16]}... is not the expected {expect_head[:16]}... "
+                            "(newest records removed, or a different trail)")
+    return VerifyReport(True, count, prev)
+
+
+def get_record(db: ServiceDB, record_id: str) -> AuditRecord:
+    row = db.fetchone(f"SELECT {_COLUMNS} FROM audit_records WHERE record_id = ?", (record_id,))
+    if row is None:
+        raise NotFound(f"no audit record {record_id!r}")
+    return _row(row)
+
+
+def iter_records(db: ServiceDB, *, start: str | None = None, end: str | None = None, kind: str | None = None,
+                 subject: str | None = None, after_seq: int = 0, limit: int | None = None) -> Iterator[AuditRecord]:
+    """Records in chain order; ``start``/``end`` are ISO dates or timestamps (end exclusive for dates)."""
+    where, params = ["seq > ?"], [after_seq]
+    if start:
+        where.append("ts >= ?")
+        params.append(_bound(start, False))
+    if end:
+        where.append("ts < ?")
+        params.append(_bound(end, True))
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    if subject:
+        where.append("subject = ?")
+        params.append(subject)
+    sql = f"SELECT {_COLUMNS} FROM audit_records WHERE {' AND '.join(where)} ORDER BY seq"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    for row in db.iterate(sql, params):
+        yield _row(row)
+
+
+def _bound(value: str, upper: bool) -> str:
+    """A date ``2026-11-22`` means the whole day: ``--to 2026-11-22`` includes it."""
+    try:
+        if len(value) == 10:
+            day = datetime.fromisoformat(value).date()
+            if upper:
+                from datetime import timedelta
+
+                day = day + timedelta(days=1)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC).isoformat(timespec="microseconds")
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC).isoformat(timespec="microseconds")
+    except ValueError as exc:
+        raise InvalidInput(f"not an ISO date or timestamp: {value!r}") from exc
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (CSV injection): text starting with = + - @ TAB CR gets a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+CSV_FIELDS = ["record_id", "seq", "ts", "kind", "actor", "channel", "subject", "top_entity", "top_score",
+              "matches", "body", "prev_hash", "hash"]
+
+
+def _csv_row(rec: AuditRecord) -> list[Any]:
+    body = rec.body
+    cands = body.get("candidates") or []
+    top = cands[0] if cands else {}
+    matches = sum(1 for c in cands if c.get("match"))
+    row = [rec.record_id, rec.seq, rec.ts, rec.kind, rec.actor, rec.channel, rec.subject or "",
+           top.get("id", ""), top.get("score", ""), matches if rec.kind == "screening" else "",
+           rec.body_text, rec.prev_hash, rec.hash]
+    return [csv_safe(v) for v in row]
+
+
+def export(db: ServiceDB, fmt: str = "jsonl", *, start: str | None = None, end: str | None = None,
+           kind: str | None = None) -> Iterator[str]:
+    """Yield the export text chunk by chunk (one line per record)."""
+    if fmt not in {"jsonl", "csv"}:
+        raise InvalidInput(f"unknown export format {fmt!r}: use jsonl or csv")
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(CSV_FIELDS)
+        yield buf.getvalue()
+    for rec in iter_records(db, start=start, end=end, kind=kind):
+        if fmt == "jsonl":
+            yield json.dumps(rec.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+        else:
+            buf = io.StringIO()
+            csv.writer(buf).writerow(_csv_row(rec))
+            yield buf.getvalue()

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+
+from interdict.audit import trail
+from interdict.audit.trail import NewRecord
+
+
+def _fill(db, n=5):
+    return trail.append_many(
+        db,
+        [NewRecord("screening", "key:abc", "api", {"query": {"name": f"Person {i}"}, "candidates": []},
+                   subject=f"q{i}") for i in range(n)],
+    )
+
+
+def test_append_and_verify_clean_chain(service_db):
+    ids = _fill(service_db)
+    assert ids == [f"aud-{i:08d}" for i in range(1, 6)]
+    report = trail.verify(service_db)
+    assert report.ok and report.records == 5
+    assert report.head == trail.get_record(service_db, ids[-1]).hash
+    assert trail.get_record(service_db, ids[0]).prev_hash == trail.GENESIS
+
+
+def test_edit_of_body_names_that_record(service_db):
+    _fill(service_db)
+    body = json.dumps({"query": {"name": "Someone Else"}, "candidates": []})
+    service_db.execute("UPDATE audit_records SET body = ? WHERE seq = 3", (body,))
+    report = trail.verify(service_db)
+    assert not report.ok
+    assert report.first_bad == "aud-00000003"
+    assert "edited" in report.problem
+
+
+def test_edit_of_actor_or_time_is_detected(service_db):
+    _fill(service_db)
+    service_db.execute("UPDATE audit_records SET actor = 'key:other' WHERE seq = 2")
+    assert trail.verify(service_db).first_bad == "aud-00000002"
+
+
+def test_rehashed_edit_breaks_the_next_link(service_db):
+    _fill(service_db)
+    # An editor who recomputes the edited record's own hash still breaks the link from the next one.
+    rec = trail.get_record(service_db, "aud-00000002")
+    body = trail.canonical_json({"query": {"name": "forged"}, "candidates": []})
+    forged = trail._record_hash(rec.prev_hash, rec.seq, rec.record_id, rec.ts, rec.kind, rec.actor, rec.channel,
+                                rec.subject, body)
+    service_db.execute("UPDATE audit_records SET body = ?, hash = ? WHERE seq = 2", (body, forged))
+    report = trail.verify(service_db)
+    assert report.first_bad == "aud-00000003"
+
+
+def test_deletion_in_the_middle_is_detected(service_db):
+    _fill(service_db)
+    service_db.execute("DELETE FROM audit_records WHERE seq = 4")
+    report = trail.verify(service_db)
+    assert not report.ok and report.first_bad == "aud-00000004" and "missing" in report.problem
+
+
+def test_truncation_is_caught_with_the_expected_head(service_db):
+    _fill(service_db)
+    head = trail.verify(service_db).head
+    service_db.execute("DELETE FROM audit_records WHERE seq = 5")
+    assert trail.verify(service_db).ok  # the chain alone cannot see it ...
+    assert not trail.verify(service_db, expect_head=head).ok  # ... the recorded head can
+
+
+def test_concurrent_appends_form_one_chain(service_db):
+    def work():
+        for _ in range(10):
+            _fill(service_db, 2)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    report = trail.verify(service_db)
+    assert report.ok and report.records == 80
+
+
+def test_export_csv_escapes_formulas_and_filters_by_date(service_db):
+    trail.append(service_db, NewRecord("screening", "=HYPERLINK(\"http://x\")", "api",
+                                       {"candidates": [{"id": "us_ofac_sdn-1", "score": 0.9, "match": True}]},
+                                       subject="@SUM(A1)"))
+    text = "".join(trail.export(service_db, "csv"))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["actor"].startswith("'=")
+    assert rows[0]["subject"] == "'@SUM(A1)"
+    assert rows[0]["top_entity"] == "us_ofac_sdn-1" and rows[0]["matches"] == "1"
+    assert "".join(trail.export(service_db, "csv", end="2000-01-01")).count("\n") == 1  # header only
+    lines = "".join(trail.export(service_db, "jsonl", start="2000-01-01")).splitlines()
+    assert json.loads(lines[0])["record_id"] == "aud-00000001"
+
+
+def test_csv_safe():
+    assert trail.csv_safe("-1+2") == "'-1+2"
+    assert trail.csv_safe("plain") == "plain"
+    assert trail.csv_safe(-0.5) == -0.5

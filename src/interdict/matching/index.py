@@ -1,0 +1,379 @@
+"""Candidate index: built once from the store, saved to disk, loaded in well under a second.
+
+The index holds, for every listed person, organisation and vessel, the comparable forms of all
+its names (token keys and IDF weights), its birth dates, countries, identifiers and programmes,
+and a group id that ties together records of the same party on several lists (UN, OFAC, CSL).
+
+Retrieval never loops over the list names in Python: each token key has a posting array of the
+entities that use it, and a query adds up the IDF weights of its keys over those arrays with
+``numpy.bincount``. Misspelt tokens reach their list spelling through a one-deletion neighbourhood
+(SymSpell): every list key is stored under each of its one-character deletions, so a query key
+finds keys within one edit with a handful of dictionary look-ups. Exact identifiers (IMO,
+registration number, USCC, passport, SWIFT) are a dictionary look-up too.
+
+The file is ``<index_dir>/index-<fingerprint>-v<INDEX_VERSION>.pkl``, keyed by the store's
+fingerprint, so it is rebuilt when the lists change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import pickle
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from followthemoney import registry
+
+from interdict.matching.features import Form, make_forms
+from interdict.matching.query import NAME_PROPS, STRONG_ID_PROPS, clean_date, clean_identifier, clean_name
+
+__all__ = ["Index", "build_index", "load_or_build", "INDEX_VERSION", "SCREENABLE"]
+
+log = logging.getLogger(__name__)
+
+#: Bump when the file layout or the forms change, so old files are rebuilt.
+INDEX_VERSION = 3
+#: The schemata screened; Sanction, Address, Identification... entities are read for context only.
+SCREENABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
+_UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")
+_PERSON = {"Person"}
+
+
+def _schema_family(schema: str) -> str:
+    if schema == "Person":
+        return "person"
+    if schema in ("Vessel", "Airplane"):
+        return "craft"
+    return "org"
+
+
+@dataclass
+class Index:
+    """Arrays and lookup tables for retrieval and scoring; see the module docstring."""
+
+    fingerprint: str
+    built_at: float
+    # per entity
+    ids: list[str]
+    schemata: list[str]
+    captions: list[str]
+    sources: list[str]
+    source_ids: list[str]
+    programs: list[tuple[str, ...]]
+    countries: list[tuple[str, ...]]
+    birth_dates: list[tuple[str, ...]]
+    entity_identifiers: list[tuple[tuple[str, str], ...]]
+    dprk: np.ndarray
+    groups: np.ndarray
+    form_start: np.ndarray  # entity i has forms form_start[i]:form_start[i+1]
+    # per form
+    forms: list[Form]
+    form_names: list[str]
+    form_weights: np.ndarray  # 1.0 name/alias, lower for weak aliases
+    # vocabulary
+    vocab: dict[str, int]
+    idf: np.ndarray
+    postings: list[np.ndarray]
+    deletes: dict[str, list[int]]
+    identifiers: dict[str, list[int]]
+    by_id: dict[str, int] = field(default_factory=dict)
+    group_members: dict[int, list[int]] = field(default_factory=dict)
+    build_seconds: float = 0.0
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def key_weight(self, key: str) -> float:
+        idx = self.vocab.get(key)
+        return float(self.idf[idx]) if idx is not None else self.max_idf
+
+    @property
+    def max_idf(self) -> float:
+        return math.log(len(self.ids) + 1.0) + 1.0
+
+    def forms_of(self, entity: int) -> range:
+        return range(int(self.form_start[entity]), int(self.form_start[entity + 1]))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Index:
+        with open(path, "rb") as fh:
+            index = pickle.load(fh)
+        if not isinstance(index, Index):
+            raise ValueError(f"{path} is not an interdict index")
+        return index
+
+
+def _deletes(key: str) -> list[str]:
+    return [key[:i] + key[i + 1 :] for i in range(len(key))]
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.schemata: list[str] = []
+        self.captions: list[str] = []
+        self.sources: list[str] = []
+        self.source_ids: list[str] = []
+        self.programs: list[list[str]] = []
+        self.countries: list[tuple[str, ...]] = []
+        self.birth_dates: list[tuple[str, ...]] = []
+        self.entity_identifiers: list[tuple[tuple[str, str], ...]] = []
+        self.dprk: list[bool] = []
+        self.un_refs: list[set[str]] = []
+        self.forms: list[Form] = []
+        self.form_names: list[str] = []
+        self.form_weights: list[float] = []
+        self.form_entity: list[int] = []
+        self.by_id: dict[str, int] = {}
+        self.sanctions: list[Any] = []
+        self.form_cache: dict[tuple[str, str], list[Form]] = {}
+
+    def add(self, entity: Any, dprk_ids: set[str] | None) -> None:
+        schema = entity.schema.name
+        if schema == "Sanction":
+            self.sanctions.append(entity)
+            return
+        if schema not in SCREENABLE or not entity.id:
+            return
+        idx = len(self.ids)
+        self.by_id[entity.id] = idx
+        self.ids.append(entity.id)
+        self.schemata.append(schema)
+        datasets = sorted(getattr(entity, "datasets", None) or [])
+        source = datasets[0] if datasets else entity.id.split("-", 1)[0]
+        self.sources.append(source)
+        sid = entity.id[len(source) + 1 :] if entity.id.startswith(source + "-") else entity.id
+        self.source_ids.append(sid)
+        self.captions.append(entity.caption or (entity.get("name") or [entity.id])[0])
+        self.programs.append(list(entity.get("program", quiet=True)))
+        countries = tuple(sorted(set(entity.get_type_values(registry.country))))
+        self.countries.append(countries)
+        dates = []
+        for prop in ("birthDate", "incorporationDate", "buildDate"):
+            for value in entity.get(prop, quiet=True):
+                d = clean_date(value)
+                if d:
+                    dates.append(d)
+        self.birth_dates.append(tuple(sorted(set(dates))))
+        idents = []
+        for prop, value in entity.itervalues():
+            if prop.type == registry.identifier and prop.name in STRONG_ID_PROPS:
+                ident = clean_identifier(value, prop.name)
+                if ident is not None:
+                    idents.append((ident.value, prop.name))
+        self.entity_identifiers.append(tuple(sorted(set(idents))))
+        refs: set[str] = set()
+        for prop, value in entity.itervalues():
+            if prop.type in (registry.string, registry.text) or prop.name in ("notes", "summary"):
+                refs.update(_UN_REF.findall(value))
+        if source.startswith("un"):
+            refs.add(sid)
+        self.un_refs.append(refs)
+        is_dprk = (
+            (dprk_ids is not None and entity.id in dprk_ids)
+            or sid.startswith(("KPi", "KPe"))
+            or any("DPRK" in p.upper() or "KOREA" in p.upper() for p in self.programs[-1])
+        )
+        self.dprk.append(bool(is_dprk))
+        seen_texts: set[str] = set()
+        for prop, weight in NAME_PROPS.items():
+            for value in entity.get(prop, quiet=True):
+                name = clean_name(value)
+                if name is None:
+                    continue
+                cache_key = (name, schema)
+                forms = self.form_cache.get(cache_key)
+                if forms is None:
+                    forms = make_forms(name, schema)
+                    self.form_cache[cache_key] = forms
+                for form in forms:
+                    if form.keys in seen_texts:
+                        continue
+                    seen_texts.add(form.keys)  # type: ignore[arg-type]
+                    self.forms.append(form)
+                    self.form_names.append(name)
+                    self.form_weights.append(weight)
+                    self.form_entity.append(idx)
+
+    def attach_sanctions(self) -> None:
+        for sanction in self.sanctions:
+            for target in sanction.get("entity", quiet=True):
+                idx = self.by_id.get(target)
+                if idx is None:
+                    continue
+                for prop in ("program", "programId", "authority"):
+                    for value in sanction.get(prop, quiet=True):
+                        if value not in self.programs[idx]:
+                            self.programs[idx].append(value)
+                            if "DPRK" in value.upper() or "KOREA" in value.upper():
+                                self.dprk[idx] = True
+
+    def groups(self) -> np.ndarray:
+        """Union-find over records of one party: shared strong identifier, UN reference, same name and date."""
+        n = len(self.ids)
+        parent = list(range(n))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a: int, b: int) -> None:
+            if self.sources[a] == self.sources[b]:
+                return
+            if _schema_family(self.schemata[a]) != _schema_family(self.schemata[b]):
+                return
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        buckets: dict[tuple, list[int]] = defaultdict(list)
+        for i in range(n):
+            for value, kind in self.entity_identifiers[i]:
+                if kind in ("imoNumber", "registrationNumber", "uscCode", "swiftBic", "leiCode", "mmsi",
+                            "passportNumber") and len(value) >= 6:
+                    buckets[("id", value)].append(i)
+            for ref in self.un_refs[i]:
+                buckets[("un", ref)].append(i)
+            first = self.form_start_of(i)
+            if first is not None:
+                text = self.forms[first].text
+                if self.schemata[i] in _PERSON:
+                    for d in self.birth_dates[i]:
+                        buckets[("nd", text, d[:4])].append(i)
+                else:
+                    buckets[("n", _schema_family(self.schemata[i]), text)].append(i)
+        for members in buckets.values():
+            if 1 < len(members) <= 12:
+                for other in members[1:]:
+                    union(members[0], other)
+        return np.array([find(i) for i in range(n)], dtype=np.int32)
+
+    def form_start_of(self, entity: int) -> int | None:
+        return self._first_form.get(entity)
+
+    def finish(self, fingerprint: str, started: float) -> Index:
+        self.attach_sanctions()
+        n = len(self.ids)
+        self._first_form: dict[int, int] = {}
+        for f, e in enumerate(self.form_entity):
+            self._first_form.setdefault(e, f)
+        # forms are appended entity by entity, so starts are monotone
+        form_entity = np.array(self.form_entity, dtype=np.int32)
+        form_start = np.searchsorted(form_entity, np.arange(n + 1)).astype(np.int32)
+        vocab: dict[str, int] = {}
+        key_entities: list[set[int]] = []
+        for f, form in enumerate(self.forms):
+            e = self.form_entity[f]
+            for key in form.keys:
+                k = vocab.get(key)
+                if k is None:
+                    k = vocab[key] = len(key_entities)
+                    key_entities.append(set())
+                key_entities[k].add(e)
+        df = np.array([len(s) for s in key_entities], dtype=np.float32)
+        idf = np.log((n + 1.0) / (df + 0.5)).astype(np.float32)
+        idf = np.maximum(idf, 0.1)
+        postings = [np.fromiter(sorted(s), dtype=np.int32, count=len(s)) for s in key_entities]
+        deletes: dict[str, list[int]] = defaultdict(list)
+        for key, k in vocab.items():
+            if len(key) >= 4:
+                for d in set(_deletes(key)):
+                    deletes[d].append(k)
+        identifiers: dict[str, list[int]] = defaultdict(list)
+        for i, idents in enumerate(self.entity_identifiers):
+            for value, _kind in idents:
+                if i not in identifiers[value]:
+                    identifiers[value].append(i)
+        groups = self.groups()
+        members: dict[int, list[int]] = defaultdict(list)
+        for i, g in enumerate(groups.tolist()):
+            members[g].append(i)
+        index = Index(
+            fingerprint=fingerprint,
+            built_at=time.time(),
+            ids=self.ids,
+            schemata=self.schemata,
+            captions=self.captions,
+            sources=self.sources,
+            source_ids=self.source_ids,
+            programs=[tuple(p) for p in self.programs],
+            countries=self.countries,
+            birth_dates=self.birth_dates,
+            entity_identifiers=self.entity_identifiers,
+            dprk=np.array(self.dprk, dtype=bool),
+            groups=groups,
+            form_start=form_start,
+            forms=self.forms,
+            form_names=self.form_names,
+            form_weights=np.array(self.form_weights, dtype=np.float32),
+            vocab=vocab,
+            idf=idf,
+            postings=postings,
+            deletes=dict(deletes),
+            identifiers=dict(identifiers),
+            by_id=self.by_id,
+            group_members={g: m for g, m in members.items() if len(m) > 1},
+        )
+        index.build_seconds = time.perf_counter() - started
+        return index
+
+
+def build_index(entities: Iterable[Any], fingerprint: str | None = None, dprk_ids: set[str] | None = None) -> Index:
+    """Build an :class:`Index` from FtM entities (Sanction entities supply programmes)."""
+    started = time.perf_counter()
+    builder = _Builder()
+    hasher = hashlib.sha256()
+    for entity in entities:
+        builder.add(entity, dprk_ids)
+        if fingerprint is None and entity.id:
+            hasher.update(entity.id.encode())
+    return builder.finish(fingerprint or "adhoc-" + hasher.hexdigest()[:16], started)
+
+
+def index_path(index_dir: Path, fingerprint: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", fingerprint)[:80]
+    return Path(index_dir) / f"index-{safe}-v{INDEX_VERSION}.pkl"
+
+
+def load_or_build(store: Any, index_dir: Path) -> Index:
+    """The index for the store's current lists: from disk if its fingerprint matches, else built and saved."""
+    fingerprint = str(store.fingerprint())
+    path = index_path(index_dir, fingerprint)
+    if path.exists():
+        try:
+            return Index.load(path)
+        except Exception as exc:  # noqa: BLE001 - a corrupt or old file is rebuilt, not fatal
+            log.warning("index %s unreadable (%s); rebuilding", path, exc)
+    started = time.perf_counter()
+    try:
+        dprk_ids = {e.id for e in store.iter_entities(dprk_only=True) if e.id}
+    except TypeError:
+        dprk_ids = None
+    index = build_index(store.iter_entities(), fingerprint, dprk_ids)
+    index.build_seconds = time.perf_counter() - started
+    index.save(path)
+    for old in Path(index_dir).glob("index-*.pkl"):
+        if old != path:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+    return index

@@ -74,23 +74,73 @@ class Index:
     dprk: np.ndarray
     groups: np.ndarray
     form_start: np.ndarray  # entity i has forms form_start[i]:form_start[i+1]
-    # per form
-    forms: list[Form]
+    # per form (flat arrays: form f has keys form_key_ids[form_key_start[f]:form_key_start[f+1]])
+    form_texts: list[str]
+    form_kinds: list[str]
+    form_legal: list[str | None]
+    form_key_ids: np.ndarray
+    form_key_start: np.ndarray
+    form_boosts: np.ndarray
     form_names: list[str]
     form_weights: np.ndarray  # 1.0 name/alias, lower for weak aliases
-    # vocabulary
-    vocab: dict[str, int]
+    # vocabulary: key k has postings post_data[post_start[k]:post_start[k+1]] (entity numbers)
+    keys: list[str]
     idf: np.ndarray
-    postings: list[np.ndarray]
-    deletes: dict[str, list[int]]
+    post_data: np.ndarray
+    post_start: np.ndarray
+    # SymSpell: one-deletion string -> vocabulary ids del_data[del_start[i]:del_start[i+1]]
+    del_keys: dict[str, int]
+    del_data: np.ndarray
+    del_start: np.ndarray
     identifiers: dict[str, list[int]]
     by_id: dict[str, int] = field(default_factory=dict)
     group_members: dict[int, list[int]] = field(default_factory=dict)
     build_seconds: float = 0.0
 
+    def __post_init__(self) -> None:
+        self._init_caches()
+
+    def _init_caches(self) -> None:
+        self.vocab: dict[str, int] = {k: i for i, k in enumerate(self.keys)}
+        self._forms: dict[int, Form] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("vocab", None)
+        state.pop("_forms", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_caches()
+
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    @property
+    def form_count(self) -> int:
+        return len(self.form_texts)
+
+    def form(self, f: int) -> Form:
+        """Form number ``f`` (built from the flat arrays on first use)."""
+        found = self._forms.get(f)
+        if found is None:
+            a, b = int(self.form_key_start[f]), int(self.form_key_start[f + 1])
+            keys = tuple(self.keys[k] for k in self.form_key_ids[a:b].tolist())
+            found = Form(self.form_texts[f], keys, self.form_kinds[f], self.form_legal[f],
+                         tuple(self.form_boosts[a:b].tolist()))
+            self._forms[f] = found
+        return found
+
+    def postings(self, k: int) -> np.ndarray:
+        return self.post_data[self.post_start[k] : self.post_start[k + 1]]
+
+    def deleted(self, text: str) -> np.ndarray | tuple[()]:
+        i = self.del_keys.get(text)
+        if i is None:
+            return ()
+        return self.del_data[self.del_start[i] : self.del_start[i + 1]]
 
     def key_weight(self, key: str) -> float:
         idx = self.vocab.get(key)
@@ -280,23 +330,36 @@ class _Builder:
         form_start = np.searchsorted(form_entity, np.arange(n + 1)).astype(np.int32)
         vocab: dict[str, int] = {}
         key_entities: list[set[int]] = []
+        form_key_ids: list[int] = []
+        form_key_start = [0]
+        form_boosts: list[float] = []
         for f, form in enumerate(self.forms):
             e = self.form_entity[f]
-            for key in form.keys:
+            for key, boost in zip(form.keys, form.boosts, strict=True):
                 k = vocab.get(key)
                 if k is None:
                     k = vocab[key] = len(key_entities)
                     key_entities.append(set())
                 key_entities[k].add(e)
+                form_key_ids.append(k)
+                form_boosts.append(boost)
+            form_key_start.append(len(form_key_ids))
         df = np.array([len(s) for s in key_entities], dtype=np.float32)
         idf = np.log((n + 1.0) / (df + 0.5)).astype(np.float32)
         idf = np.maximum(idf, 0.1)
-        postings = [np.fromiter(sorted(s), dtype=np.int32, count=len(s)) for s in key_entities]
+        post_start = np.zeros(len(key_entities) + 1, dtype=np.int64)
+        post_start[1:] = np.cumsum(df.astype(np.int64))
+        post_data = np.fromiter((e for s in key_entities for e in sorted(s)), dtype=np.int32,
+                                count=int(post_start[-1]))
         deletes: dict[str, list[int]] = defaultdict(list)
         for key, k in vocab.items():
             if len(key) >= 4:
                 for d in set(_deletes(key)):
                     deletes[d].append(k)
+        del_keys = {d: i for i, d in enumerate(deletes)}
+        del_start = np.zeros(len(deletes) + 1, dtype=np.int64)
+        del_start[1:] = np.cumsum([len(v) for v in deletes.values()])
+        del_data = np.fromiter((k for v in deletes.values() for k in v), dtype=np.int32, count=int(del_start[-1]))
         identifiers: dict[str, list[int]] = defaultdict(list)
         for i, idents in enumerate(self.entity_identifiers):
             for value, _kind in idents:
@@ -306,6 +369,9 @@ class _Builder:
         members: dict[int, list[int]] = defaultdict(list)
         for i, g in enumerate(groups.tolist()):
             members[g].append(i)
+        keys = [""] * len(vocab)
+        for key, k in vocab.items():
+            keys[k] = key
         index = Index(
             fingerprint=fingerprint,
             built_at=time.time(),
@@ -321,13 +387,21 @@ class _Builder:
             dprk=np.array(self.dprk, dtype=bool),
             groups=groups,
             form_start=form_start,
-            forms=self.forms,
+            form_texts=[f.text for f in self.forms],
+            form_kinds=[f.kind for f in self.forms],
+            form_legal=[f.legal_form for f in self.forms],
+            form_key_ids=np.array(form_key_ids, dtype=np.int32),
+            form_key_start=np.array(form_key_start, dtype=np.int64),
+            form_boosts=np.array(form_boosts, dtype=np.float32),
             form_names=self.form_names,
             form_weights=np.array(self.form_weights, dtype=np.float32),
-            vocab=vocab,
+            keys=keys,
             idf=idf,
-            postings=postings,
-            deletes=dict(deletes),
+            post_data=post_data,
+            post_start=post_start,
+            del_keys=del_keys,
+            del_data=del_data,
+            del_start=del_start,
             identifiers=dict(identifiers),
             by_id=self.by_id,
             group_members={g: m for g, m in members.items() if len(m) > 1},

@@ -138,14 +138,14 @@ class Scorer:
         if exact is not None:
             out[exact] = 1.0
         if len(key) >= 4:
-            candidates: set[int] = set(index.deletes.get(key, ()))
+            candidates: set[int] = set(index.deleted(key))
             for d in set(_deletes(key)):
                 k = index.vocab.get(d)
                 if k is not None:
                     candidates.add(k)
-                candidates.update(index.deletes.get(d, ()))
+                candidates.update(index.deleted(d))
             if candidates:
-                keys = _vocab_keys(index)
+                keys = index.keys
                 for k in candidates:
                     if k == exact:
                         continue
@@ -198,11 +198,11 @@ class Scorer:
             if not exp:
                 continue
             if len(exp) == 1:
-                arr = index.postings[exp[0][0]]
+                arr = index.postings(exp[0][0])
                 arrays.append(arr)
                 weights.append(np.full(arr.shape[0], w * exp[0][1], dtype=np.float32))
             else:
-                parts = [index.postings[v] for v, _ in exp]
+                parts = [index.postings(v) for v, _ in exp]
                 facs = [np.full(p.shape[0], f, dtype=np.float32) for p, (_, f) in zip(parts, exp, strict=True)]
                 arr = np.concatenate(parts)
                 fac = np.concatenate(facs)
@@ -243,7 +243,7 @@ class Scorer:
     def list_weights(self, f: int) -> tuple[float, ...]:
         w = self._form_weights.get(f)
         if w is None:
-            form = self.index.forms[f]
+            form = self.index.form(f)
             vocab, idf = self.index.vocab, self.index.idf
             w = tuple(float(idf[vocab[k]]) * b for k, b in zip(form.keys, form.boosts, strict=True))
             self._form_weights[f] = w
@@ -256,7 +256,7 @@ class Scorer:
         expanded = pq.expanded
         vocab = index.vocab
         for f in index.forms_of(e):
-            cf = index.forms[f]
+            cf = index.form(f)
             # only forms that share a key (or a near key) with the query are worth aligning
             if not any((k in qkeys_all) or (vocab[k] in expanded) for k in cf.keys):
                 continue
@@ -273,7 +273,7 @@ class Scorer:
         scored = Scored(entity=e, score=0.0, features=x, retrieval=retrieval)
         if best is not None:
             _, qf, f, ev = best
-            cf = index.forms[f]
+            cf = index.form(f)
             x[_FEATURE_POS["name_match"]] = ev.score
             x[_FEATURE_POS["name_string"]] = ev.string
             x[_FEATURE_POS["name_info"]] = min(ev.info / _INFO_SCALE, 1.0)
@@ -320,16 +320,6 @@ class Scorer:
         out = [self.score_entity(pq, e, r) for e, r in self.retrieve(pq, k=k, mask=mask)]
         out.sort(key=lambda s: -s.score)
         return out
-
-
-def _vocab_keys(index: Index) -> Sequence[str]:
-    keys = getattr(index, "_keys", None)
-    if keys is None:
-        keys = [""] * len(index.vocab)
-        for key, k in index.vocab.items():
-            keys[k] = key
-        index._keys = keys  # type: ignore[attr-defined]
-    return keys
 
 
 def logit(p: float) -> float:

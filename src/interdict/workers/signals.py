@@ -1,0 +1,538 @@
+"""The signals: each one a rule of ``rules/workers.yml`` turned into :class:`~interdict.model.Reason`\\ s.
+
+``Signals.for_account(i)`` returns the reasons of one account from its profile, its event
+aggregates and the attributes it shares with other accounts. Weights, thresholds and citations
+come from the rule pack, so an analyst can read (and a team can tune) every number in one file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from interdict.model import Reason
+from interdict.rules import Rule
+from interdict.workers.events import EventAggregates
+from interdict.workers.profiles import Profile
+
+__all__ = ["Signals", "ScreenerLike", "PlaceLookup", "name_similarity", "normalise_mailbox", "email_pattern"]
+
+PlaceLookup = Callable[[str], "str | None"]  # text -> "dprk", "border", "hub" or None
+
+_IT_WORDS = ("it ", "software", "tech", "develop", "digital", "web", "computer", "program", "app", "data", "cloud",
+             "consult", "solution", "network", "cyber", "ai ")
+_GMAIL = {"gmail.com", "googlemail.com"}
+
+
+class ScreenerLike(Protocol):
+    def screen(self, query: Any, *, schema: str | None = None, countries: Any = None, **kwargs: Any) -> Any: ...
+
+
+def _fold(text: str) -> str:
+    try:
+        from normality import ascii_text
+
+        folded = ascii_text(text) or text
+    except Exception:  # noqa: BLE001 - transliteration is best effort
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9 ]+", " ", folded.lower()).strip()
+
+
+def name_similarity(a: str | None, b: str | None) -> float | None:
+    """0-100 similarity of two personal names, word order and transliteration ignored."""
+    if not a or not b:
+        return None
+    fa, fb = _fold(a), _fold(b)
+    if not fa or not fb:
+        return None
+    return float(max(fuzz.token_set_ratio(fa, fb), fuzz.token_sort_ratio(fa.replace(" ", ""), fb.replace(" ", ""))))
+
+
+def normalise_mailbox(email: str | None) -> str | None:
+    """One key per mailbox: lower case, ``+tag`` removed, dots ignored for Gmail."""
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _GMAIL:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}" if local else None
+
+
+def email_pattern(email: str | None, min_stem: int = 6) -> str | None:
+    """The address with digits and separators removed from the local part (``jsmith.dev``), or None when short."""
+    box = normalise_mailbox(email)
+    if not box:
+        return None
+    local, _, domain = box.rpartition("@")
+    stem = re.sub(r"[\d._\-]+", "", local)
+    if len(stem) < min_stem or stem == local:
+        return None  # no digits to vary: the mailbox key already covers it
+    return f"{stem}#@{domain}"
+
+
+def _address_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", _fold(text)).strip()
+
+
+@dataclass
+class Signals:
+    rules: dict[str, Rule]
+    profiles: list[Profile]
+    agg: EventAggregates | None = None
+    screener: ScreenerLike | None = None
+    places: PlaceLookup | None = None
+    as_of: date = field(default_factory=date.today)
+    screen_cache: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    place_cache: dict[str, str | None] = field(default_factory=dict)
+    screen_failures: int = 0
+
+    def __post_init__(self) -> None:
+        self.shared = self._shared_attributes()
+        self.place_kinds = [self._profile_places(p) for p in self.profiles]
+
+    # ------------------------------------------------------------------ helpers
+    def reason(self, rule_id: str, summary: str, evidence: dict[str, Any], score: float | None = None) -> Reason:
+        rule = self.rules[rule_id]
+        value = rule.weight if score is None else max(0.0, min(1.0, score))
+        return Reason(rule_id=rule.id, summary=summary, score=round(value, 4), evidence=evidence, citation=rule.citation)
+
+    def p(self, rule_id: str, key: str, default: Any) -> Any:
+        return self.rules[rule_id].params.get(key, default)
+
+    def place(self, text: str | None) -> str | None:
+        if not text or self.places is None:
+            return None
+        if text not in self.place_cache:
+            self.place_cache[text] = self.places(text)
+        return self.place_cache[text]
+
+    def _profile_places(self, profile: Profile) -> list[tuple[str, str]]:
+        out = []
+        for address in profile.shipping:
+            kind = self.place(address.text)
+            if kind:
+                out.append((kind, address.text))
+        return out
+
+    def ids(self, members: Any, exclude: int | None = None) -> list[str]:
+        return [self.profiles[m].id for m in sorted(members) if m != exclude]
+
+    # ------------------------------------------------------------------ shared attributes
+    def _shared_attributes(self) -> dict[str, dict[str, set[int]]]:
+        shared: dict[str, dict[str, set[int]]] = {k: {} for k in
+                                                   ("device", "payment", "document", "photo", "phone", "email",
+                                                    "email_pattern", "address", "ip")}
+        min_stem = self.p("IDN-01.email", "min_stem_length", 6)
+
+        def add(kind: str, value: str | None, i: int) -> None:
+            if value:
+                shared[kind].setdefault(value, set()).add(i)
+
+        for i, profile in enumerate(self.profiles):
+            for pay in profile.payment_accounts:
+                add("payment", pay.key(), i)
+            for doc in profile.documents:
+                add("document", doc.key(), i)
+            add("photo", profile.photo_hash, i)
+            add("phone", profile.phone if profile.phone and len(profile.phone) >= 6 else None, i)
+            add("email", normalise_mailbox(profile.email), i)
+            add("email_pattern", email_pattern(profile.email, min_stem), i)
+            for address in profile.shipping:
+                key = _address_key(address.text)
+                add("address", key if len(key) >= 8 else None, i)
+        agg = self.agg
+        if agg is not None:
+            for table, kind in ((agg.device_table, "device"), (agg.payout_table, "payment")):
+                for code, members in enumerate(table.accounts):
+                    if members is not None and len(members) >= (1 if kind == "payment" else 2):
+                        value = table.values[code]
+                        # payout accounts in events use the same keys as profile payment accounts
+                        shared[kind].setdefault(value, set()).update(members)
+            for code, members in enumerate(agg.ip_table.accounts):
+                if members is not None and len(members) >= 2 and not agg.ip_vpn[code]:
+                    shared["ip"][agg.ip_table.values[code]] = set(members)
+        return shared
+
+    def _payment_keys(self, i: int) -> list[str]:
+        return [k for k in (p.key() for p in self.profiles[i].payment_accounts) if k]
+
+    def sharing(self, kind: str, i: int, value: str | None) -> list[int]:
+        if not value:
+            return []
+        members = self.shared[kind].get(value)
+        if not members or i not in members:
+            return []
+        return [m for m in members if m != i]
+
+    # ------------------------------------------------------------------ screening
+    def screen_name(self, name: str | None, schema: str, countries: list[str]) -> list[dict[str, Any]]:
+        if not name or self.screener is None:
+            return []
+        key = (_fold(name), schema)
+        if key not in self.screen_cache:
+            try:
+                result = self.screener.screen(name, schema=schema, countries=countries or None)
+            except Exception as exc:  # noqa: BLE001 - one failed query must not stop the batch
+                self.screen_failures += 1
+                note = f"party screening failed ({type(exc).__name__}: {exc})"
+                if note not in self.notes:
+                    self.notes.append(note)
+                if self.screen_failures >= 3:
+                    self.notes.append("party screening stopped after 3 failures; names were not screened")
+                    self.screener = None
+                self.screen_cache[key] = []
+                return []
+            hits = []
+            for match in getattr(result, "results", []) or []:
+                if getattr(match, "match", False):
+                    hits.append({
+                        "id": getattr(match, "id", None),
+                        "caption": getattr(match, "caption", None),
+                        "score": round(float(getattr(match, "score", 0.0)), 4),
+                        "source": getattr(match, "source", None),
+                        "programs": list(getattr(match, "programs", []) or []),
+                    })
+            self.screen_cache[key] = hits
+        return self.screen_cache[key]
+
+    # ------------------------------------------------------------------ per account
+    def for_account(self, i: int) -> list[Reason]:
+        reasons: list[Reason] = []
+        profile = self.profiles[i]
+        reasons += self._payment(i, profile)
+        reasons += self._identity(i, profile)
+        reasons += self._equipment(i, profile)
+        reasons += self._company(i, profile)
+        if self.agg is not None and self.agg.n[i] > 0:
+            reasons += self._network(i, profile)
+            reasons += self._time(i, profile)
+        reasons += self._composite(i, profile, reasons)
+        return reasons
+
+    # -- payment
+    def _payment(self, i: int, profile: Profile) -> list[Reason]:
+        out = []
+        claimed = profile.country
+        prc, crypto, third = [], [], []
+        accounts: list[dict[str, Any]] = []
+        for pay in profile.payment_accounts:
+            accounts.append({"type": pay.type, "provider": pay.provider, "country": pay.country,
+                             "account": pay.account, "holder": pay.holder, "source": "profile"})
+        if self.agg is not None:
+            for entry in self.agg.payouts[i].values():
+                accounts.append({"type": entry["method"] or "payout", "provider": None, "country": entry["country"],
+                                 "account": entry["account"], "holder": entry["holder"], "source": "events",
+                                 "line": entry["first_line"], "payouts": entry["count"],
+                                 "amount": round(entry["amount"], 2)})
+        for acc in accounts:
+            is_crypto = (acc["type"] or "").lower() in {"crypto", "cryptocurrency", "btc", "eth", "usdt", "wallet"}
+            if is_crypto:
+                crypto.append(acc)
+            elif acc["country"] == "cn" and claimed != "cn":
+                prc.append(acc)
+            if acc["holder"] and profile.name:
+                sim = name_similarity(acc["holder"], profile.name)
+                if sim is not None and sim < self.p("PAY-06", "min_name_similarity", 70):
+                    third.append({**acc, "similarity": round(sim)})
+        if prc:
+            out.append(self.reason("PAY-01.prc-bank",
+                                   f"Payouts go to {len(prc)} bank account(s) in the PRC while the contractor claims "
+                                   f"{(claimed or 'an unknown country').upper()}.",
+                                   {"accounts": prc, "claimed_country": claimed}))
+        if crypto:
+            out.append(self.reason("PAY-01.crypto", f"Paid in cryptocurrency ({len(crypto)} address(es)).",
+                                   {"accounts": crypto}))
+        if third:
+            out.append(self.reason("PAY-06",
+                                   f"Payout account held by someone else: {third[0]['holder']!r} is not "
+                                   f"{profile.name!r}.", {"accounts": third, "claimed_name": profile.name}))
+        # shared payment accounts
+        keys = {k for k in self._payment_keys(i)}
+        if self.agg is not None:
+            keys |= {k for k, ms in self.shared["payment"].items() if i in ms}
+        client_dev, devs = [], []
+        for key in sorted(keys):
+            others = self.sharing("payment", i, key)
+            if not others or len(others) + 1 > LINK_CAP_PAYMENT:
+                continue
+            roles = {self.profiles[m].role for m in others} | {profile.role}
+            entry = {"account": key, "shared_with": self.ids(others)}
+            if "client" in roles and "developer" in roles:
+                client_dev.append(entry)
+            elif not profile.is_client:
+                devs.append(entry)
+        if client_dev:
+            out.append(self.reason("PAY-02", "One payment account is used by both client and developer accounts: "
+                                   f"shared with {', '.join(client_dev[0]['shared_with'][:5])}.",
+                                   {"shared": client_dev}))
+        if devs:
+            n = len({x for d in devs for x in d["shared_with"]})
+            out.append(self.reason("PAY-04", f"Payment account shared with {n} other contractor account(s): "
+                                   f"{', '.join(devs[0]['shared_with'][:5])}.", {"shared": devs}))
+        for acc in accounts:
+            if acc["holder"]:
+                for hit in self.screen_name(acc["holder"], "LegalEntity", [acc["country"]] if acc["country"] else []):
+                    out.append(self.reason("SCR-PAYEE", f"Payee {acc['holder']!r} matches listed party "
+                                           f"{hit['caption']} ({hit['id']}).", {"payee": acc, "match": hit},
+                                           score=min(self.rules["SCR-PAYEE"].weight, hit["score"])))
+        return out
+
+    # -- identity
+    def _identity(self, i: int, profile: Profile) -> list[Reason]:
+        out = []
+        docs = []
+        for doc in profile.documents:
+            others = self.sharing("document", i, doc.key())
+            if others:
+                docs.append({"type": doc.type, "number": doc.number, "country": doc.country,
+                             "shared_with": self.ids(others)})
+        if docs:
+            out.append(self.reason("IDN-01.document", f"Identity document {docs[0]['type']} {docs[0]['number']} is "
+                                   f"also presented by {', '.join(docs[0]['shared_with'][:5])}.", {"documents": docs}))
+        others = self.sharing("phone", i, profile.phone if profile.phone and len(profile.phone) >= 6 else None)
+        if others:
+            out.append(self.reason("IDN-01.phone", f"Phone {profile.phone} is also given by "
+                                   f"{', '.join(self.ids(others)[:5])}.",
+                                   {"phone": profile.phone, "shared_with": self.ids(others)}))
+        box = normalise_mailbox(profile.email)
+        others = self.sharing("email", i, box)
+        pattern = email_pattern(profile.email, self.p("IDN-01.email", "min_stem_length", 6))
+        others_pattern = [m for m in self.sharing("email_pattern", i, pattern) if m not in others]
+        if len(others_pattern) + 1 > self.p("IDN-01.email", "max_accounts", 8):
+            others_pattern = []
+        if others or others_pattern:
+            what = "mailbox" if others else "e-mail pattern"
+            ids = self.ids(others or others_pattern)
+            out.append(self.reason("IDN-01.email", f"Same {what} as {', '.join(ids[:5])} ({profile.email}).",
+                                   {"email": profile.email, "mailbox": box, "pattern": pattern,
+                                    "same_mailbox": self.ids(others), "same_pattern": self.ids(others_pattern)},
+                                   score=None if others else self.rules["IDN-01.email"].weight * 0.75))
+        others = self.sharing("photo", i, profile.photo_hash)
+        if others:
+            names = sorted({self.profiles[m].name or "?" for m in others})
+            out.append(self.reason("IDN-02", f"Profile photo also used by {', '.join(self.ids(others)[:5])} "
+                                   f"(names: {', '.join(names[:5])}).",
+                                   {"photo_hash": profile.photo_hash, "shared_with": self.ids(others),
+                                    "names": names}))
+        mismatched = []
+        limit = self.p("IDN-01.names", "min_name_similarity", 70)
+        for linked in profile.linked_accounts:
+            sim = name_similarity(linked.name, profile.name)
+            if sim is not None and sim < limit:
+                mismatched.append({"site": linked.site, "handle": linked.handle, "name": linked.name,
+                                   "similarity": round(sim)})
+        if mismatched:
+            out.append(self.reason("IDN-01.names", f"Claimed name {profile.name!r} differs from the name on "
+                                   f"{mismatched[0]['site']} ({mismatched[0]['name']!r}).",
+                                   {"claimed_name": profile.name, "mismatches": mismatched}))
+        for hit in self.screen_name(profile.name, "Person", [profile.country] if profile.country else []):
+            out.append(self.reason("SCR-PERSON", f"Name {profile.name!r} matches listed person {hit['caption']} "
+                                   f"({hit['id']}).", {"name": profile.name, "match": hit},
+                                   score=min(self.rules["SCR-PERSON"].weight, hit["score"])))
+        return out
+
+    # -- equipment
+    def _equipment(self, i: int, profile: Profile) -> list[Reason]:
+        out = []
+        if not profile.shipping:
+            return out
+        away = []
+        for address in profile.shipping:
+            if address.country and profile.country and address.country != profile.country:
+                away.append({"address": address.text, "why": f"country {address.country.upper()} is not the "
+                             f"claimed {profile.country.upper()}"})
+            elif address.city and profile.city and _fold(address.city) not in _fold(profile.city) \
+                    and _fold(profile.city) not in _fold(address.city):
+                away.append({"address": address.text, "why": f"city {address.city} is not the claimed {profile.city}"})
+        if away:
+            out.append(self.reason("HW-01", f"Equipment shipped away from the claimed home: {away[0]['why']}.",
+                                   {"addresses": away, "claimed_city": profile.city,
+                                    "claimed_country": profile.country}))
+        farm = []
+        for address in profile.shipping:
+            others = self.sharing("address", i, _address_key(address.text))
+            if len(others) + 1 >= self.p("HW-03", "min_accounts", 3):
+                companies = sorted({self.profiles[m].agency or self.profiles[m].company or "?" for m in others})
+                farm.append({"address": address.text, "accounts": len(others) + 1,
+                             "shared_with": self.ids(others), "employers": companies[:10]})
+        if farm:
+            out.append(self.reason("HW-03", f"Shipping address receives equipment for {farm[0]['accounts']} "
+                                   "contractor accounts (laptop farm).", {"addresses": farm}))
+        kinds = self.place_kinds[i]
+        border = [t for k, t in kinds if k in {"border", "dprk"}]
+        hub = [t for k, t in kinds if k == "hub"]
+        if border:
+            out.append(self.reason("HW-02.border", f"Equipment shipped to a Chinese county on the DPRK border: "
+                                   f"{border[0]}.", {"addresses": border}))
+        elif hub:
+            out.append(self.reason("HW-02.hub", f"Equipment shipped to a DPRK-nexus hub city: {hub[0]}.",
+                                   {"addresses": hub}))
+        return out
+
+    # -- company
+    def _company(self, i: int, profile: Profile) -> list[Reason]:
+        out = []
+        if profile.domain_registered:
+            age = (self.as_of - profile.domain_registered).days
+            if 0 <= age <= self.p("ORG-01", "max_domain_age_days", 365):
+                out.append(self.reason("ORG-01", f"Company website {profile.website or ''} was registered {age} days "
+                                       "ago.".replace("  ", " "),
+                                       {"website": profile.website, "domain_registered": str(profile.domain_registered),
+                                        "age_days": age}))
+        if profile.company_registered:
+            age = (self.as_of - profile.company_registered).days
+            industry = (profile.company_industry or "").lower() + " "
+            it_company = not profile.company_industry or any(w in industry for w in _IT_WORDS)
+            if 0 <= age <= self.p("TP-04", "max_company_age_days", 1095) and it_company:
+                out.append(self.reason("TP-04", f"Company {profile.company or ''} is an IT-services company "
+                                       f"registered {age} days ago.",
+                                       {"company": profile.company, "registered": str(profile.company_registered),
+                                        "industry": profile.company_industry, "age_days": age}))
+        for name in {n for n in (profile.company, profile.agency) if n}:
+            countries = [profile.company_country] if profile.company_country else []
+            for hit in self.screen_name(name, "Organization", countries):
+                out.append(self.reason("ORG-03", f"Company or agency {name!r} matches listed party {hit['caption']} "
+                                       f"({hit['id']}).", {"company": name, "match": hit, "method": "party screening"},
+                                       score=min(self.rules["ORG-03"].weight, hit["score"])))
+        return out
+
+    # -- network (events)
+    def _network(self, i: int, profile: Profile) -> list[Reason]:
+        agg = self.agg
+        assert agg is not None
+        out = []
+        lines = {k: int(v[i]) for k, v in agg.lines.items() if v[i] >= 0}
+        n = int(agg.n[i])
+        if agg.kp_hits[i]:
+            out.append(self.reason("NET-KP-IP", f"{int(agg.kp_hits[i])} login(s) from DPRK IP space 175.45.176.0/22.",
+                                   {"events": int(agg.kp_hits[i]), "ips": sorted(agg.kp_ips[i]),
+                                    "first_line": lines.get("kp")}))
+        if agg.kp_weak_hits[i]:
+            out.append(self.reason("NET-KP-IP-WEAK", f"{int(agg.kp_weak_hits[i])} login(s) from ranges reported as "
+                                   "DPRK-used (unverified).", {"events": int(agg.kp_weak_hits[i]),
+                                                                "first_line": lines.get("kp_weak")}))
+        if agg.switches[i] >= self.p("NET-01", "min_switches", 2):
+            out.append(self.reason("NET-01", f"{int(agg.switches[i])} switches between countries within "
+                                   f"{agg.window_seconds // 60} minutes on non-VPN logins "
+                                   f"({', '.join(sorted(c.upper() for c in agg.countries[i]))}).",
+                                   {"switches": int(agg.switches[i]), "countries": sorted(agg.countries[i]),
+                                    "first_line": lines.get("switch")}))
+        dev_shared = []
+        lo, hi = self.p("NET-02.device", "min_accounts", 2), self.p("NET-02.device", "max_accounts", 25)
+        for code in sorted(agg.devices[i]):
+            k = agg.device_table.n_accounts(code)
+            if lo <= k <= hi:
+                others = [m for m in agg.device_table.accounts[code] or () if m != i]
+                dev_shared.append({"device": agg.device_table.values[code], "accounts": k,
+                                   "shared_with": self.ids(others)})
+        if dev_shared:
+            out.append(self.reason("NET-02.device", f"Device {dev_shared[0]['device']} is used by "
+                                   f"{dev_shared[0]['accounts']} accounts.", {"devices": dev_shared}))
+        ip_shared = []
+        lo, hi = self.p("NET-02.ip", "min_accounts", 3), self.p("NET-02.ip", "max_accounts", 12)
+        for code in sorted(agg.ips[i]):
+            if agg.ip_vpn[code]:
+                continue
+            k = agg.ip_table.n_accounts(code)
+            if lo <= k <= hi:
+                others = [m for m in agg.ip_table.accounts[code] or () if m != i]
+                ip_shared.append({"ip": agg.ip_table.values[code], "accounts": k, "shared_with": self.ids(others)})
+        if ip_shared:
+            out.append(self.reason("NET-02.ip", f"IP {ip_shared[0]['ip']} (not a VPN exit) is used by "
+                                   f"{ip_shared[0]['accounts']} accounts.", {"ips": ip_shared[:10]}))
+        hours = self.p("NET-03", "min_session_hours", 24)
+        if agg.max_session[i] >= hours * 3600:
+            out.append(self.reason("NET-03", f"Session of {agg.max_session[i] / 3600:.0f} hours.",
+                                   {"max_session_hours": round(float(agg.max_session[i]) / 3600, 1),
+                                    "first_line": lines.get("session")}))
+        tools = sorted(agg.tools[i])
+        rdp_words = [str(t).lower() for t in self.p("NET-04", "tools", [])]
+        ra_words = [str(t).lower() for t in self.p("NET-05", "tools", [])]
+        rdp = [t for t in tools if any(w in t for w in rdp_words)]
+        ra = [t for t in tools if t not in rdp and any(w in t for w in ra_words)]
+        if rdp:
+            out.append(self.reason("NET-04", f"Remote-desktop access seen: {', '.join(rdp)}.",
+                                   {"tools": rdp, "first_line": lines.get("remote")}))
+        if ra:
+            out.append(self.reason("NET-05", f"Remote-access software seen: {', '.join(ra)}.",
+                                   {"tools": ra, "first_line": lines.get("remote")}))
+        share = agg.vpn[i] / n
+        if profile.country and share >= self.p("NET-06", "min_share", 0.5):
+            out.append(self.reason("NET-06", f"{share:.0%} of logins egress through VPN/proxy/hosting while the "
+                                   f"contractor claims to live in {profile.country.upper()}.",
+                                   {"vpn_share": round(float(share), 3), "events": n,
+                                    "abroad_non_vpn": int(agg.abroad[i]), "first_line": lines.get("vpn")}))
+        nexus = agg.nexus[i] / n
+        if nexus >= self.p("TP-12", "min_share", 0.05):
+            weight = self.rules["TP-12"].weight * (0.5 if profile.country == "cn" else 1.0)
+            out.append(self.reason("TP-12", f"{nexus:.0%} of logins geolocate to "
+                                   f"{', '.join(sorted(agg.nexus_cities[i]))}.",
+                                   {"share": round(float(nexus), 3), "cities": sorted(agg.nexus_cities[i]),
+                                    "first_line": lines.get("nexus")}, score=weight))
+        return out
+
+    # -- time and language (events)
+    def _time(self, i: int, profile: Profile) -> list[Reason]:
+        agg = self.agg
+        assert agg is not None
+        out = []
+        timed = int(agg.n_timed[i])
+        if profile.utc_offset is not None and timed >= self.p("COM-01", "min_events", 30):
+            hist = agg.hours[i]
+            east = hist[0:10].sum() / timed  # 09:00-18:59 at UTC+9 and UTC+8 = 00:00-09:59 UTC
+            offset = profile.utc_offset
+            local_work = [int((h - offset) % 24) for h in range(9, 18)]  # 09:00-17:59 claimed local time
+            claimed_share = hist[np.array(local_work)].sum() / timed
+            gap = min(abs(offset - 8.5), 24 - abs(offset - 8.5))
+            if (east >= self.p("COM-01", "min_east_asia_share", 0.6)
+                    and claimed_share <= self.p("COM-01", "max_claimed_share", 0.35)
+                    and gap >= self.p("COM-01", "min_offset_gap_hours", 3)):
+                peak = int(np.argmax(hist))
+                out.append(self.reason("COM-01", f"{east:.0%} of activity falls in UTC+8/+9 working hours, only "
+                                       f"{claimed_share:.0%} in working hours of the claimed zone "
+                                       f"{profile.timezone}.",
+                                       {"events": timed, "east_asia_share": round(float(east), 3),
+                                        "claimed_working_share": round(float(claimed_share), 3),
+                                        "claimed_timezone": profile.timezone, "peak_hour_utc": peak,
+                                        "hours_utc": [int(x) for x in hist]}))
+        korean = int(agg.korean[i])
+        korean_countries = {c.lower() for c in self.p("COM-02", "korean_countries", ["KR", "KP"])}
+        if korean and agg.n[i] and profile.country and profile.country not in korean_countries:
+            share = korean / int(agg.n[i])
+            if share >= self.p("COM-02", "min_share", 0.1):
+                speaks = any(lang.startswith("ko") for lang in profile.languages)
+                weight = self.rules["COM-02"].weight * (0.5 if speaks else 1.0)
+                out.append(self.reason("COM-02", f"Korean UI/keyboard locale on {share:.0%} of sessions while the "
+                                       f"contractor claims {profile.country.upper()}"
+                                       + (" (Korean is among the declared languages)." if speaks else "."),
+                                       {"share": round(share, 3), "locales": sorted(agg.locales[i]),
+                                        "declared_languages": profile.languages,
+                                        "first_line": int(agg.lines["korean"][i])}, score=weight))
+        return out
+
+    # -- G-05 composite
+    def _composite(self, i: int, profile: Profile, reasons: list[Reason]) -> list[Reason]:
+        ids = {r.rule_id for r in reasons}
+        korean = "COM-02" in ids
+        place = any(r in ids for r in ("HW-02.border", "HW-02.hub", "TP-12", "PAY-01.prc-bank"))
+        young = "TP-04" in ids or "ORG-01" in ids
+        if korean and place and young:
+            return [self.reason("G-05", "Korean locale, a payee or address in the PRC border region and a young "
+                                "IT company coincide.", {"signals": sorted(ids & {"COM-02", "HW-02.border",
+                                                                                 "HW-02.hub", "TP-12",
+                                                                                 "PAY-01.prc-bank", "TP-04",
+                                                                                 "ORG-01"})})]
+        return []
+
+
+LINK_CAP_PAYMENT = 25

@@ -29,6 +29,13 @@ class Settings:
         default_factory=lambda: float(env_str("INTERDICT_MAX_DROP_SHARE", "0.2") or 0.2)
     )
     max_file_bytes: int = field(default_factory=lambda: env_int("INTERDICT_MAX_FILE_BYTES", 512 * 1024 * 1024))
+    # Per-source download URL overrides for `lists update`: INTERDICT_URL_<SOURCE> (e.g. INTERDICT_URL_UN_SC);
+    # one URL, a comma-separated list, or a base URL ending in "/" to which the official file names are appended.
+    source_urls: dict[str, str] = field(
+        default_factory=lambda: {
+            k[len("INTERDICT_URL_") :].lower(): v for k, v in os.environ.items() if k.startswith("INTERDICT_URL_") and v
+        }
+    )
     # Secret mixed into every API-key hash (service); unset: a random one kept in $INTERDICT_HOME/key-pepper.
     key_pepper: str = field(default_factory=lambda: env_str("INTERDICT_KEY_PEPPER", ""), repr=False)
     api_max_body_bytes: int = field(default_factory=lambda: env_int("INTERDICT_API_MAX_BODY_BYTES", 1024 * 1024))

@@ -40,6 +40,7 @@ __all__ = ["Shipment", "Inputs", "read_inputs", "read_ftm", "read_csv_mapping", 
 csv.field_size_limit(10 * 1024 * 1024)
 
 TRADE_COLUMNS = {"shipper_name", "consignee_name"}
+_KEEP_RAW = {"phone", "identifier", "email", "url", "address", "name"}
 
 
 @dataclass
@@ -102,25 +103,48 @@ def _proxy_from_dict(data: Any, inputs: Inputs, file: str, line: int) -> EntityP
     if not isinstance(props, dict):
         inputs.problems.add("properties is not an object", file=file, line=line, record=rid)
         props = {}
-    clean: dict[str, list[str]] = {}
     sch = model.get(schema)
+    try:
+        proxy = model.make_entity(schema)
+        proxy.id = rid
+        for dataset in data.get("datasets") or []:
+            if isinstance(dataset, str):
+                proxy.datasets.add(dataset)
+    except (FollowTheMoneyException, ValueError, TypeError) as exc:
+        inputs.problems.add(f"invalid entity: {exc}", file=file, line=line, record=rid)
+        return None
     for key, values in props.items():
-        if key not in sch.properties:
+        prop = sch.properties.get(key)
+        if prop is None:
             inputs.problems.add(f"unknown property {key!r} for {schema}", file=file, line=line, record=rid)
             continue
         if not isinstance(values, list):
             values = [values]
-        vals = [str(v) for v in values if v is not None and not isinstance(v, dict | list)]
-        if vals:
-            clean[key] = vals
-    try:
-        proxy = model.get_proxy(
-            {"id": rid, "schema": schema, "properties": clean, "datasets": data.get("datasets") or []},
-            cleaned=False,
-        )
-    except (FollowTheMoneyException, ValueError, TypeError) as exc:
-        inputs.problems.add(f"invalid entity: {exc}", file=file, line=line, record=rid)
-        return None
+        for value in values:
+            if value is None or isinstance(value, dict | list):
+                continue
+            text = str(value).strip()
+            if not text:
+                continue
+            if prop.type.name == "entity":
+                # list ids such as un_sc-KPe.002 carry an underscore that FtM's id cleaner refuses
+                if any(c.isspace() for c in text):
+                    inputs.problems.add(f"invalid entity reference {text!r}", file=file, line=line, record=rid,
+                                        field=key)
+                    continue
+                proxy.add(prop, text, cleaned=True, quiet=True)
+            else:
+                before = len(proxy.get(prop, quiet=True))
+                proxy.add(prop, text, quiet=True)
+                if len(proxy.get(prop, quiet=True)) > before:
+                    continue
+                if prop.type.name in _KEEP_RAW:
+                    # local phone numbers ("0415-2135588") and registry codes FtM cannot validate are
+                    # still evidence; interdict's own normalisers read them
+                    proxy.add(prop, text, cleaned=True, quiet=True)
+                elif prop.type.name not in ("string", "text"):
+                    inputs.problems.add(f"value {text[:60]!r} is not a valid {prop.type.name}: dropped",
+                                        file=file, line=line, record=rid, field=key)
     return proxy
 
 

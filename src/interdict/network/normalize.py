@@ -173,12 +173,35 @@ def building_key(value: str | None) -> str | None:
             k += 1
     if not name_toks:
         return None
-    # house number: after "no"/"dom"/"#", else the number nearest the street name not tied to a unit word
+    # house number: right before the street name ("99 Binjiang Rd"), else after "no"/"dom" (not
+    # "building number 3"), else right after the street type ("Binjiang Lu 99"), else the nearest
     number = None
-    for i, t in enumerate(toks):
-        if t in ("no", "dom", "d", "number", "hao") and i + 1 < len(toks) and toks[i + 1].isdigit():
-            number = toks[i + 1]
+    first_name = j + 1
+    k = first_name - 1
+    run: list[str] = []
+    while k >= 0 and (toks[k].isdigit() or toks[k] in ("no", "number", "dom", "d", "hao")):
+        if toks[k].isdigit():
+            run.append(toks[k])
+        elif run:
+            k -= 1
             break
+        k -= 1
+    if run and not (k >= 0 and toks[k] in _UNIT_WORDS - {"building"} and len(run) == 1):
+        number = run[-1]  # "No 99 3 1 Binjiang Rd": the first number of the run is the house number
+    if number is None:
+        for i, t in enumerate(toks):
+            if t in ("no", "dom", "d", "number") and i + 1 < len(toks) and toks[i + 1].isdigit() \
+                    and not (i > 0 and toks[i - 1] in _UNIT_WORDS):
+                number = toks[i + 1]
+                break
+    if number is None and pos + 1 < len(toks):
+        nxt = toks[pos + 1 : pos + 3]
+        for t in nxt:
+            if t.isdigit():
+                number = t
+                break
+            if t not in ("no", "number", "dom", "d"):
+                break
     if number is None:
         cands = []
         for i, t in enumerate(toks):

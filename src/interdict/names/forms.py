@@ -1,0 +1,421 @@
+"""Every comparable Latin form of a name: the one function matching codes against.
+
+``comparable_forms("김정은")`` gives the DPRK, McCune–Reischauer and Revised Romanization
+spellings (each spaced and joined); ``comparable_forms("丹东鸿祥实业发展有限公司")`` gives the pinyin
+words, the translated-industry form and the Wade–Giles form, each with its parts; a Latin name
+gives its tokens with the legal form taken off (and, for a Korean personal name, the given name
+split into syllables and joined). Equal ``text`` between a query form and a list form means the
+same written name; equal :func:`~interdict.names.phonetic.token_key` per token means the same
+name spelt differently.
+
+Results are cached per (name, schema). Never raises: junk gives ``[]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from interdict.names.acronyms import looks_like_acronym
+from interdict.names.chinese import ChineseName, parse_chinese_name, pinyin_to_wade_giles
+from interdict.names.korean import (
+    is_hangul_syllable,
+    is_korean_surname,
+    parse_hangul_name,
+    romanize_person,
+    romanize_syllable,
+    romanize_word,
+    segment_org_word,
+    split_syllables,
+)
+from interdict.names.org_types import cjk_legal_forms, strip_legal_form
+from interdict.names.scripts import HAN, HANGUL, has_han, has_hangul, script_runs
+from interdict.names.tokenize import clean_text, latin_tokens
+
+__all__ = ["NameForm", "comparable_forms", "normalize_name", "PERSON_SCHEMAS", "ORG_SCHEMAS"]
+
+log = logging.getLogger(__name__)
+
+PERSON_SCHEMAS = frozenset({"Person"})
+ORG_SCHEMAS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+# Schemas whose names carry no legal form and are never personal names.
+OBJECT_SCHEMAS = frozenset({"Vessel", "Airplane", "Vehicle", "Asset", "CryptoWallet", "Security"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One comparable spelling of a name.
+
+    ``text`` is ``" ".join(tokens)``: lower-case ASCII, legal form removed. ``kind`` says how it
+    was made ("latin", "korean-split", "korean-joined", "hangul-dprk", "hangul-mr", "hangul-rr"
+    (+ "-joined", "-assim"), "hangul-translated", "pinyin", "pinyin-split", "pinyin-translated",
+    "wade-giles", "icu", "bracket"). ``place``, ``trade_name`` and ``industry`` are set for parsed
+    Chinese and Korean company names so that a trade-name match can count for more than a city.
+    """
+
+    text: str
+    tokens: tuple[str, ...]
+    kind: str
+    legal_form: str | None = None
+    place: str | None = None
+    trade_name: str | None = None
+    industry: str | None = None
+
+
+def _form(
+    tokens: tuple[str, ...] | list[str], kind: str, legal: str | None = None, **parts: str | None
+) -> NameForm | None:
+    toks = tuple(t for t in tokens if t)
+    if not toks:
+        return None
+    return NameForm(
+        " ".join(toks), toks, kind, legal, parts.get("place"), parts.get("trade_name"), parts.get("industry")
+    )
+
+
+def _add(out: list[NameForm], seen: set[str], form: NameForm | None) -> None:
+    if form is not None and form.text not in seen:
+        seen.add(form.text)
+        out.append(form)
+
+
+def _flag(schema: str | None) -> bool | None:
+    """True for persons, False for organisations/objects, None if unknown."""
+    if schema in PERSON_SCHEMAS:
+        return True
+    if schema in ORG_SCHEMAS or schema in OBJECT_SCHEMAS:
+        return False
+    return None
+
+
+# --- Latin ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=50_000)
+def korean_person_parts(
+    tokens: tuple[str, ...], surname_last: bool = False
+) -> tuple[str, tuple[str, ...], bool] | None:
+    """(surname, given syllables, surname_was_last) if the tokens read as a romanised Korean name.
+
+    Two to four tokens, a known Korean surname first (or, with ``surname_last``, last), the
+    other tokens segmenting into one to three romanised Korean syllables.
+    """
+    if not 2 <= len(tokens) <= 4:
+        return None
+    if surname_last and is_korean_surname(tokens[-1]):
+        surname, given, last = tokens[-1], tokens[:-1], True
+    elif is_korean_surname(tokens[0]):
+        surname, given, last = tokens[0], tokens[1:], False
+    else:
+        return None
+    syllables: list[str] = []
+    for token in given:
+        parts = split_syllables(token)
+        if parts is None:
+            return None
+        syllables.extend(parts)
+    if not 1 <= len(syllables) <= 3:
+        return None
+    return surname, tuple(syllables), last
+
+
+# "Chang-Su Han", "Jong-Un KIM": a hyphenated given name first means the surname is last.
+_GIVEN_FIRST_RE = re.compile(r"^\s*[A-Za-z'’]+-[A-Za-z'’]+\s+[A-Za-z'’]+\s*$")
+
+
+_BRACKET_RE = re.compile(r"[(\[{（]([^()\[\]{}（）]*)[)\]}）]")
+
+
+def _latin_forms(
+    text: str,
+    person: bool | None,
+    schema: str | None,
+    out: list[NameForm],
+    seen: set[str],
+    kind: str = "latin",
+) -> None:
+    tokens = latin_tokens(text)
+    if not tokens:
+        return
+    korean = None
+    if person is not False:
+        korean = korean_person_parts(tokens, surname_last=bool(_GIVEN_FIRST_RE.match(text)))
+    legal = None
+    if schema not in PERSON_SCHEMAS and schema not in OBJECT_SCHEMAS and not (person is None and korean):
+        tokens, legal = strip_legal_form(tokens)
+        if legal:
+            korean = None
+    _add(out, seen, _form(tokens, kind, legal))
+    if korean and legal is None:
+        surname, syllables, last = korean
+        if last:
+            _add(out, seen, _form((surname, *tokens[:-1]), "korean-reordered"))
+        _add(out, seen, _form((surname, *syllables), "korean-split"))
+        _add(out, seen, _form((surname, "".join(syllables)), "korean-joined"))
+    elif person is not False and legal is None and "-" in text and len(tokens) <= 5:
+        # Hyphenated given names of other origins (Chinese Wen-ji): also the joined spelling.
+        joined = latin_tokens(text.replace("-", ""))
+        if joined != tokens:
+            _add(out, seen, _form(joined, "latin-joined"))
+
+
+# --- Hangul ----------------------------------------------------------------------------------
+
+
+def _hangul_forms(text: str, person: bool | None, out: list[NameForm], seen: set[str]) -> None:
+    runs = script_runs(text)
+    hangul_text = " ".join(r for k, r in runs if k == HANGUL)
+    latin_text = " ".join(r for k, r in runs if k != HANGUL)
+    latin = latin_tokens(latin_text) if latin_text.strip() else ()
+    words = tuple(w for w in "".join(c if is_hangul_syllable(c) else " " for c in hangul_text).split() if w)
+    if not words:
+        return
+    if person is None and any(seg.english is not None for w in words for seg in segment_org_word(w)):
+        person = False  # a known organisation word (은행, 무역, 회사...) makes it an organisation
+    if (
+        latin
+        and person is not False
+        and len(latin) == 1
+        and is_korean_surname(latin[0])
+        and len("".join(words)) <= 3
+    ):
+        # "Kim 정은": Latin surname, Hangul given name.
+        for system in ("dprk", "mr", "rr"):
+            syllables = tuple(romanize_syllable(c, system) for c in "".join(words))
+            _add(out, seen, _form((latin[0], *syllables), f"hangul-{system}"))
+            if len(syllables) > 1:
+                _add(out, seen, _form((latin[0], "".join(syllables)), f"hangul-{system}-joined"))
+        return
+    parsed = parse_hangul_name(hangul_text, person=person if not latin else False)
+    if parsed is None:
+        return
+    if parsed.surname is not None:
+        for system in ("dprk", "mr", "rr"):
+            sur, syllables = romanize_person(parsed.surname, parsed.given, system)
+            _add(out, seen, _form((sur, *syllables, *latin), f"hangul-{system}"))
+            if len(syllables) > 1:
+                _add(out, seen, _form((sur, "".join(syllables), *latin), f"hangul-{system}-joined"))
+        return
+    # Organisation: words split on the word table; known words translated in one form.
+    segments = [seg for word in parsed.words for seg in segment_org_word(word)]
+    legal = None
+    if not legal:
+        for seg in reversed(segments):
+            if seg.legal:
+                legal = seg.legal
+                break
+    trade = [seg for seg in segments if seg.english is None]
+    trade_name = " ".join(romanize_word(s.hangul, "dprk") for s in trade) or None
+    for system in ("dprk", "mr", "rr"):
+        words = [romanize_word(s.hangul, system) for s in segments if not (s.legal and not s.english)]
+        _add(out, seen, _form((*latin, *words), f"hangul-{system}", legal, trade_name=trade_name))
+        assim = [
+            romanize_word(s.hangul, system, assimilate=True)
+            for s in segments
+            if not (s.legal and not s.english)
+        ]
+        if assim != words:
+            _add(out, seen, _form((*latin, *assim), f"hangul-{system}-assim", legal, trade_name=trade_name))
+    if any(s.english for s in segments):
+        words = []
+        industry = []
+        for s in segments:
+            if s.english is None:
+                words.append(romanize_word(s.hangul, "dprk"))
+            elif s.english:
+                words.extend(s.english.split())
+                industry.append(s.english)
+        _add(
+            out,
+            seen,
+            _form(
+                (*latin, *words),
+                "hangul-translated",
+                legal,
+                trade_name=trade_name,
+                industry=" ".join(industry) or None,
+            ),
+        )
+
+
+# --- Han --------------------------------------------------------------------------------------
+
+
+def _han_forms(text: str, person: bool | None, out: list[NameForm], seen: set[str]) -> None:
+    runs = script_runs(text)
+    han_text = "".join(r for k, r in runs if k == HAN)
+    latin_text = " ".join(r for k, r in runs if k != HAN)
+    latin = latin_tokens(latin_text) if latin_text.strip() else ()
+    stripped = "".join(c for c in han_text if c.strip())
+    for alias, canonical in cjk_legal_forms().items():
+        if stripped == alias and latin:
+            # "ACME 有限公司": a Latin name with a Chinese legal form.
+            tokens, _ = strip_legal_form(latin)
+            _add(out, seen, _form(tokens, "latin", canonical))
+            return
+    parsed = parse_chinese_name(han_text, person=person if not latin else False)
+    if parsed is None:
+        return
+    if parsed.person:
+        _chinese_person(parsed, latin, out, seen)
+    else:
+        _chinese_company(parsed, latin, out, seen)
+
+
+def _chinese_person(p: ChineseName, latin: tuple[str, ...], out: list[NameForm], seen: set[str]) -> None:
+    sur = "".join(p.surname)
+    given = "".join(p.given)
+    _add(out, seen, _form((sur, given, *latin), "pinyin"))
+    _add(out, seen, _form((sur, *p.given, *latin), "pinyin-split"))
+    wg_sur = pinyin_to_wade_giles(" ".join(p.surname))
+    wg_given = [pinyin_to_wade_giles(s) for s in p.given]
+    _add(out, seen, _form((wg_sur, "".join(wg_given), *latin), "wade-giles"))
+    _add(out, seen, _form((wg_sur, *wg_given, *latin), "wade-giles-split"))
+
+
+def _chinese_company(p: ChineseName, latin: tuple[str, ...], out: list[NameForm], seen: set[str]) -> None:
+    place_py = ["".join(s) for s, _ in p.places]
+    place_en = [w for _, e in p.places for w in e.split()]
+    trail_py = ["".join(s) for s, _ in p.trailing_places]
+    trail_en = [w for _, e in p.trailing_places for w in e.split()]
+    trade = "".join(p.trade)
+    industry_py = ["".join(s) for s, _ in p.industry]
+    industry_en = [w for _, e in p.industry for w in e.split()]
+    parts = {
+        "place": " ".join(e for _, e in (*p.places, *p.trailing_places)) or None,
+        "trade_name": trade or None,
+        "industry": " ".join(e for _, e in p.industry) or None,
+    }
+    legal = p.legal_form
+    _add(out, seen, _form((*latin, *place_py, trade, *industry_py, *trail_py), "pinyin", legal, **parts))
+    _add(
+        out,
+        seen,
+        _form((*latin, *place_en, trade, *industry_en, *trail_en), "pinyin-translated", legal, **parts),
+    )
+    if len(p.trade) > 1:
+        _add(
+            out,
+            seen,
+            _form(
+                (*latin, *place_en, *p.trade, *industry_en, *trail_en),
+                "pinyin-translated-split",
+                legal,
+                **parts,
+            ),
+        )
+    wg_trade = pinyin_to_wade_giles(" ".join(p.trade)) if p.trade else ""
+    _add(
+        out, seen, _form((*latin, *place_en, wg_trade, *industry_en, *trail_en), "wade-giles", legal, **parts)
+    )
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=200_000)
+def _forms(name: str, schema: str | None) -> tuple[NameForm, ...]:
+    text = clean_text(name)
+    if not text:
+        return ()
+    person = _flag(schema)
+    out: list[NameForm] = []
+    seen: set[str] = set()
+    if text.isascii():
+        _bracket_forms(text, person, schema, out, seen)
+        _latin_forms(text, person, schema, out, seen)
+        return tuple(out)
+    hangul, han = has_hangul(text), has_han(text)
+    if hangul:
+        _hangul_forms(text, person, out, seen)
+    if han:
+        _han_forms(text, person, out, seen)
+    if not hangul and not han:
+        kind = "latin" if _is_latin(text) else "icu"
+        _bracket_forms(text, person, schema, out, seen, kind=kind)
+        _latin_forms(text, person, schema, out, seen, kind=kind)
+    return tuple(out)
+
+
+def _is_latin(text: str) -> bool:
+    from interdict.names.scripts import detect_scripts
+
+    return detect_scripts(text) <= {"Latin"}
+
+
+def _bracket_forms(
+    text: str,
+    person: bool | None,
+    schema: str | None,
+    out: list[NameForm],
+    seen: set[str],
+    kind: str = "latin",
+) -> None:
+    """ "KOREA KWANGSON BANKING CORPORATION (KKBC)": the name without the bracket, and the acronym in it.
+
+    The full text (bracket content inline) is still produced by the caller afterwards, so
+    "LEADER (HONG KONG) INTERNATIONAL" also gives "leader hong kong international"; a bracket
+    holding an acronym is not kept inline.
+    """
+    if "(" not in text and "[" not in text and "{" not in text and "（" not in text:
+        return
+    inner = [m.group(1) for m in _BRACKET_RE.finditer(text)]
+    outer = _BRACKET_RE.sub(" ", text)
+    if outer.strip() and outer != text:
+        _latin_forms(outer, person, schema, out, seen, kind=kind)
+    for content in inner:
+        toks = latin_tokens(content)
+        if len(toks) == 1 and 2 <= len(toks[0]) <= 8 and looks_like_acronym(content.strip()):
+            _add(out, seen, _form(toks, "bracket"))
+            # An acronym inline is noise: mark the full spelling as seen so it is not produced.
+            full = latin_tokens(text)
+            seen.add(" ".join(strip_legal_form(full)[0]))
+            seen.add(" ".join(full))
+
+
+def comparable_forms(name: str, schema: str | None = None) -> list[NameForm]:
+    """Every comparable Latin form of ``name`` (see :class:`NameForm`); ``[]`` for empty or junk input.
+
+    ``schema`` is an FtM schema name ("Person", "Company", "Organization", "LegalEntity",
+    "Vessel"...) or None when unknown: persons keep legal-form-looking words and get
+    surname/given-name handling, organisations get legal forms removed and parsed parts.
+    """
+    if not isinstance(name, str) or not name:
+        return []
+    if schema is not None and not isinstance(schema, str):
+        schema = None
+    try:
+        return list(_forms(name, schema))
+    except Exception:  # pragma: no cover - a names bug must not stop a screening run
+        log.warning("comparable_forms failed on %r", name[:80], exc_info=True)
+        return []
+
+
+def normalize_name(text: str | None) -> str | None:
+    """Lower-case ASCII tokens of a name joined by single spaces (legal forms kept); None for junk.
+
+    Hangul is romanised in the DPRK system and Han in pinyin (syllables spaced), other scripts
+    through ICU. Idempotent: ``normalize_name(normalize_name(x)) == normalize_name(x)``.
+    """
+    if not isinstance(text, str):
+        return None
+    cleaned = clean_text(text)
+    if not cleaned:
+        return None
+    if cleaned.isascii() or not (has_hangul(cleaned) or has_han(cleaned)):
+        tokens = latin_tokens(cleaned)
+        return " ".join(tokens) or None
+    from interdict.names.chinese import to_pinyin
+
+    pieces: list[str] = []
+    for kind, run in script_runs(cleaned):
+        if kind == HANGUL:
+            pieces.extend(romanize_word(w, "dprk") for w in run.split())
+        elif kind == HAN:
+            pieces.extend(to_pinyin(run))
+        else:
+            pieces.extend(latin_tokens(run))
+    tokens = tuple(t for p in pieces for t in latin_tokens(p))
+    return " ".join(tokens) or None

@@ -1,0 +1,141 @@
+"""Legal forms (Co., Ltd., LLC, JSC, 有限公司, 주식회사, ООО...) found, removed and normalised.
+
+Our own table (``data/legal_forms.yml``) gives the canonical forms the lists need ("co ltd",
+"llc", "jsc", "corp"...), keeps "Co., Ltd." apart from "Corp." and "Inc." (rigour's generic mode
+folds them all into "llc", which loses evidence), and knows the romanised Chinese and Korean forms.
+Anything our table lacks (Kft, Oy, Sp. z o.o., ...) falls back to rigour's org-type database
+(``rigour.names.org_types``, ISO 20275 based), which does that job well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from rigour.names.org_types import extract_org_types
+
+from interdict.names.tokenize import latin_tokens
+
+__all__ = [
+    "LegalForm",
+    "legal_forms",
+    "strip_legal_form",
+    "legal_form_family",
+    "cjk_legal_forms",
+]
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    canonical: str
+    family: str
+    at_start: bool
+    at_end: bool
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[tuple[str, ...], LegalForm], dict[str, LegalForm], dict[str, str], int]:
+    text = resources.files("interdict.names").joinpath("data/legal_forms.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    latin: dict[tuple[str, ...], LegalForm] = {}
+    cjk: dict[str, LegalForm] = {}
+    families: dict[str, str] = {}
+    longest = 1
+    for canonical, spec in data.items():
+        at = set(spec.get("at", ["end"]))
+        form = LegalForm(canonical, spec.get("family", "other"), "start" in at, "end" in at)
+        families[canonical] = form.family
+        for alias in [canonical, *spec.get("aliases", [])]:
+            toks = latin_tokens(alias)
+            if toks:
+                latin.setdefault(toks, form)
+                longest = max(longest, len(toks))
+        for alias in spec.get("cjk", []) or []:
+            cjk.setdefault(alias, form)
+    return latin, cjk, families, longest
+
+
+def legal_forms() -> dict[str, str]:
+    """Canonical legal form -> family ("limited", "stock", "corp", "partnership")."""
+    return dict(_table()[2])
+
+
+def legal_form_family(canonical: str | None) -> str | None:
+    """Family of a canonical legal form; "co ltd", "ltd", "llc" and "gmbh" share "limited"."""
+    if canonical is None:
+        return None
+    return _table()[2].get(canonical, "other")
+
+
+def cjk_legal_forms() -> dict[str, str]:
+    """CJK spelling -> canonical form, longest first (for the Chinese and Korean parsers)."""
+    _, cjk, _, _ = _table()
+    return {k: v.canonical for k, v in sorted(cjk.items(), key=lambda kv: -len(kv[0]))}
+
+
+def _match_end(tokens: tuple[str, ...], table: dict[tuple[str, ...], LegalForm], longest: int) -> int:
+    for size in range(min(longest, len(tokens) - 1), 0, -1):
+        form = table.get(tokens[-size:])
+        if form is not None and form.at_end:
+            return size
+    return 0
+
+
+def _match_start(tokens: tuple[str, ...], table: dict[tuple[str, ...], LegalForm], longest: int) -> int:
+    for size in range(min(longest, len(tokens) - 1), 0, -1):
+        form = table.get(tokens[:size])
+        if form is not None and form.at_start:
+            return size
+    return 0
+
+
+@lru_cache(maxsize=50_000)
+def strip_legal_form(tokens: tuple[str, ...], use_rigour: bool = True) -> tuple[tuple[str, ...], str | None]:
+    """Remove one legal form at the end (or, for OOO/JSC/PT style, at the start) of a token tuple.
+
+    Returns ``(remaining tokens, canonical legal form or None)``. A name made only of a legal
+    form ("Company") is left alone. Legal forms in the middle of a name are not touched.
+    """
+    if len(tokens) < 2:
+        return tokens, None
+    table, _, _, longest = _table()
+    size = _match_end(tokens, table, longest)
+    if size:
+        canonical = table[tokens[-size:]].canonical
+        rest = tokens[:-size]
+        # "Trading Co., Ltd. Corp" and "Co. Ltd." written as "Company Limited Company" are rare;
+        # one more strip covers "Corporation Limited" style doubles.
+        size2 = _match_end(rest, table, longest)
+        if size2:
+            second = table[rest[-size2:]].canonical
+            rest = rest[:-size2]
+            if {second, canonical} == {"co", "ltd"}:
+                canonical = "co ltd"
+        return rest, canonical
+    size = _match_start(tokens, table, longest)
+    if size:
+        return tokens[size:], table[tokens[:size]].canonical
+    if use_rigour and len(tokens) >= 2:
+        return _rigour_strip(tokens)
+    return tokens, None
+
+
+def _rigour_strip(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """Fallback on rigour's org-type database for legal forms our table does not know."""
+    text = " ".join(tokens)
+    try:
+        found = extract_org_types(text)
+    except Exception:  # pragma: no cover - defensive
+        return tokens, None
+    for matched, target in found:
+        mtoks = latin_tokens(matched)
+        if not mtoks or len(mtoks) >= len(tokens):
+            continue
+        canonical = " ".join(latin_tokens(target)) or None
+        if tokens[-len(mtoks) :] == mtoks:
+            return tokens[: -len(mtoks)], canonical
+        if tokens[: len(mtoks)] == mtoks:
+            return tokens[len(mtoks) :], canonical
+    return tokens, None

@@ -1,0 +1,155 @@
+"""comparable_forms on real list spellings (UN KPi/KPe, OFAC DPRK rows) and their scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from interdict.names import NameForm, comparable_forms, normalize_name
+
+
+def texts(name: str, schema: str | None = None) -> set[str]:
+    return {f.text for f in comparable_forms(name, schema)}
+
+
+def shares_form(a: str, b: str, schema_a: str | None = None, schema_b: str | None = None) -> bool:
+    return bool(texts(a, schema_a) & texts(b, schema_b))
+
+
+@pytest.mark.parametrize(
+    "query, listed, schema",
+    [
+        # Hangul query against list spellings with no Hangul form.
+        ("김정은", "KIM JONG UN", "Person"),
+        ("김정은", "Kim Jong-un", None),
+        ("김정은", "KIM, Jong Un", None),
+        ("김정은", "Kim Chong-un", None),  # McCune-Reischauer without breves
+        ("김정은", "Kim Chŏng-ŭn", None),  # McCune-Reischauer with breves
+        ("최룡해", "CHOE RYONG HAE", "Person"),
+        ("리병철", "RI PYONG CHOL", "Person"),
+        ("리병철", "Ri Pyo’ng-ch’o’l", "Person"),  # UN alias of KPi.076, MR with apostrophes
+        ("박봉남", "PAK PONG NAM", "Person"),
+        ("전명국", "Cho’n Myo’ng-kuk", "Person"),  # UN alias of KPi.018
+        ("조선광선은행", "Korea Kwangson Bank", None),
+        ("조선광선은행", "CHOSON KWANGSON UNHAENG", None),
+        # Given-name syllables spaced, hyphenated, joined.
+        ("Kim Jong Un", "Kim Jongun", "Person"),
+        ("Kim Jong-Un", "KIM JONGUN", None),
+        ("Choe Chun Sik", "Choe Chun-sik", "Person"),
+        ("Chang-Su Han", "HAN CHANG SU", "Person"),  # UN alias of KPi.055, surname last
+        # Hanzi.
+        ("丹东鸿祥实业发展有限公司", "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", None),
+        ("丹东鸿祥实业发展有限公司", "Dandong Hongxiang Industrial Development Co Ltd", "Company"),
+        (
+            "丹東鴻祥實業發展有限公司",
+            "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.",
+            None,
+        ),  # traditional
+        ("金铁三", "Jin Tiesan", None),  # UN alias of KPi.035
+        ("華信船務(香港)有限公司", "HUAXIN SHIPPING (HONG KONG) LTD", None),  # UN KPe.059 original script
+        ("沈忠國際海運有限公司", "SHEN ZHONG INTERNATIONAL SHIPPING", None),  # UN KPe.073 original script
+        ("張學良", "Chang Hsueh-liang", "Person"),  # Wade-Giles
+        # Legal forms across languages.
+        ("KOREA MIRAE SHIPPING CO. LTD", "Korea Mirae Shipping Company Limited", None),
+        ("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", "Ocean Maritime Management Co., Ltd.", None),
+        ("ООО Ромашка", "Romashka LLC", None),
+        ("KOREA KWANGSON BANKING CORPORATION (KKBC)", "Korea Kwangson Banking Corp.", None),
+    ],
+)
+def test_query_and_list_spelling_share_a_form(query: str, listed: str, schema: str | None) -> None:
+    assert shares_form(query, listed, schema, schema), (texts(query, schema), texts(listed, schema))
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("KIM JONG UN", "KIM JONG IL"),
+        ("丹东鸿祥实业发展有限公司", "DANDONG HONGYUAN INDUSTRIAL DEVELOPMENT CO., LTD."),
+        ("조선광선은행", "Korea Daesong Bank"),
+        ("RI PYONG CHOL", "RI PYONG CHUN"),
+    ],
+)
+def test_different_names_share_no_form(a: str, b: str) -> None:
+    assert not shares_form(a, b)
+
+
+def test_form_fields_and_legal_form() -> None:
+    forms = comparable_forms("DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", "Company")
+    assert forms[0] == NameForm(
+        "dandong hongxiang industrial development",
+        ("dandong", "hongxiang", "industrial", "development"),
+        "latin",
+        "co ltd",
+    )
+    hash(forms[0])  # frozen and hashable
+
+
+def test_chinese_company_parts() -> None:
+    forms = {f.kind: f for f in comparable_forms("丹东鸿祥实业发展有限公司")}
+    assert forms["pinyin"].text == "dandong hongxiang shiye fazhan"
+    translated = forms["pinyin-translated"]
+    assert translated.text == "dandong hongxiang industrial development"
+    assert (translated.place, translated.trade_name, translated.industry) == (
+        "dandong",
+        "hongxiang",
+        "industrial development",
+    )
+    assert translated.legal_form == "co ltd"
+    assert forms["wade-giles"].text == "dandong hunghsiang industrial development"
+
+
+def test_hangul_systems() -> None:
+    forms = {f.kind: f.text for f in comparable_forms("김정은")}
+    assert forms["hangul-dprk"] == "kim jong un"
+    assert forms["hangul-mr"] == "kim chong un"
+    assert forms["hangul-rr"] == "kim jeong eun"
+    assert forms["hangul-dprk-joined"] == "kim jongun"
+
+
+def test_korean_company_with_legal_form() -> None:
+    forms = comparable_forms("조선련봉총회사")
+    translated = [f for f in forms if f.kind == "hangul-translated"][0]
+    assert translated.text == "korea ryonbong general"
+    assert translated.legal_form == "corp"
+    assert translated.trade_name == "ryonbong"
+
+
+def test_person_names_keep_legal_looking_words() -> None:
+    # "Han Sa" is a Korean name, not a company "Han S.A.".
+    assert "han sa" in texts("HAN SA", "Person")
+    assert "han sa" in texts("HAN SA")
+    assert "han" in texts("HAN S.A.", "Company")
+
+
+def test_vessel_names_are_not_stripped() -> None:
+    assert texts("CHONG CHON GANG", "Vessel") == {"chong chon gang"}
+
+
+@pytest.mark.parametrize("junk", ["", " ", ".", "...", "()", "-", "\x00\x01", "\u200b", "'", "&"])
+def test_junk_gives_no_forms(junk: str) -> None:
+    assert comparable_forms(junk) == []
+
+
+def test_non_string_input() -> None:
+    assert comparable_forms(None) == []  # type: ignore[arg-type]
+    assert comparable_forms(123) == []  # type: ignore[arg-type]
+    assert comparable_forms("Kim", schema=5) != []  # type: ignore[arg-type]
+
+
+def test_very_long_name_is_bounded() -> None:
+    forms = comparable_forms("KOREA " * 2000)
+    assert forms and all(len(f.text) <= 400 for f in forms)
+    assert comparable_forms("x" * 10_000)
+
+
+def test_control_characters_and_mixed_scripts() -> None:
+    assert texts("KIM\tJONG\nUN\x00") >= {"kim jong un"}
+    forms = texts("Kim 정은")
+    assert "kim jong un" in forms
+
+
+def test_normalize_name() -> None:
+    assert normalize_name("  CHO'N  Yŏn-KU’N ") == "chon yon kun"
+    assert normalize_name("Co., Ltd.") == "co ltd"
+    assert normalize_name("김정은") == "kimjongun"
+    assert normalize_name("") is None
+    assert normalize_name("!!!") is None

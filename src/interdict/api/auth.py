@@ -1,0 +1,48 @@
+"""API-key authentication and role checks as FastAPI dependencies.
+
+Keys are accepted as ``Authorization: Bearer <key>``, ``Authorization: ApiKey <key>`` (the scheme the
+OpenSanctions hosted API uses, so yente clients configured with a key work) or ``X-API-Key: <key>``.
+Missing or wrong key: 401; a valid key whose role is too low: 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from interdict.audit.keys import ApiKey, authenticate, role_allows
+from interdict.exc import Forbidden
+
+_bearer = HTTPBearer(auto_error=False, description="API key as 'Bearer <key>' (or 'ApiKey <key>').")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key.")
+
+
+def current_key(
+    request: Request,
+    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    header: str | None = Depends(_header),
+) -> ApiKey:
+    token = header
+    if not token:
+        raw = request.headers.get("authorization", "")
+        scheme, _, value = raw.partition(" ")
+        if scheme.lower() in {"bearer", "apikey"}:
+            token = value.strip()
+        elif bearer is not None:
+            token = bearer.credentials
+    state = request.app.state.service
+    key = authenticate(state.db, token, state.settings)
+    request.state.key = key
+    return key
+
+
+def require(role: str) -> Callable[..., ApiKey]:
+    def dependency(key: ApiKey = Depends(current_key)) -> ApiKey:
+        if not role_allows(key.role, role):
+            raise Forbidden(f"this needs the {role} role; key {key.key_id} has {key.role}")
+        return key
+
+    dependency.__name__ = f"require_{role}"
+    return dependency

@@ -1,0 +1,343 @@
+"""What the API screens with: the screener (index in memory) and an in-memory view of the list entities.
+
+Loaded once per worker process, in a background thread, so ``/healthz`` answers at once and
+``/readyz`` says ready only when the index and entities are loaded. The entity view keeps, for the
+current list versions, each entity's yente-shaped dict, its sanctions and the entities that link to
+it (ownership, directorship, family, association...), so ``/entities/{id}`` and the properties of
+match results never touch the store during a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from interdict.audit.screening import list_versions_of
+from interdict.exc import InvalidInput, NotFound
+
+__all__ = ["Engine", "entity_dict", "to_yente_explanations", "yente_features"]
+
+log = logging.getLogger(__name__)
+
+_ALGO_ALIASES = {"best", "default", "logic-v1", "logic-v2", "name-based", "name-qualified", "regression-v1",
+                 "regression-v2", "regression-v3", "ofac-249"}
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def entity_dict(proxy: Any) -> dict[str, Any]:
+    """A yente ``EntityResponse``-shaped dict from an FtM proxy (plain or statement-based)."""
+    data = proxy.to_dict()
+    datasets = getattr(proxy, "datasets", None) or data.get("datasets") or []
+    return {
+        "id": proxy.id,
+        "caption": proxy.caption,
+        "schema": proxy.schema.name,
+        "properties": {k: list(v) for k, v in proxy.properties.items()},
+        "datasets": sorted(datasets),
+        "referents": sorted(getattr(proxy, "referents", None) or data.get("referents") or []),
+        "target": bool(getattr(proxy, "target", False) or data.get("target") or False),
+        "first_seen": _iso(getattr(proxy, "first_seen", None) or data.get("first_seen")),
+        "last_seen": _iso(getattr(proxy, "last_seen", None) or data.get("last_seen")),
+        "last_change": _iso(getattr(proxy, "last_change", None) or data.get("last_change")),
+    }
+
+
+def yente_features(explanation: dict[str, Any]) -> dict[str, float]:
+    feats = explanation.get("features") or {}
+    return {k: float(v) for k, v in feats.items() if isinstance(v, (int, float))}
+
+
+def to_yente_explanations(explanation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """interdict's explanation -> yente's ``explanations``: one FeatureResult (detail, score, query, candidate)
+    per feature that fired; the name features name the query and list names that met."""
+    from interdict.matching.features import FEATURES
+
+    name = explanation.get("name") or {}
+    contributions = explanation.get("contributions") or {}
+    out: dict[str, dict[str, Any]] = {}
+    for feat, value in yente_features(explanation).items():
+        detail = FEATURES.get(feat, feat)
+        if feat in contributions:
+            detail = f"{detail} (logit contribution {contributions[feat]:+.3f})"
+        item: dict[str, Any] = {"detail": detail, "score": value, "query": None, "candidate": None}
+        if feat.startswith("name") and name:
+            item["query"] = name.get("query_name")
+            item["candidate"] = name.get("list_name")
+        out[feat] = item
+    return out
+
+
+class Engine:
+    """Screener + entity view; ``ready`` once both are loaded."""
+
+    def __init__(self, settings: Any = None) -> None:
+        self.settings = settings
+        self.ready = False
+        self.error: str | None = None
+        self.screener: Any = None
+        self.store: Any = None
+        self.context: dict[str, Any] = {}
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.sanctions: dict[str, list[str]] = defaultdict(list)
+        self.links: dict[str, list[tuple[str, str]]] = defaultdict(list)  # id -> [(prop, other entity id)]
+        self.dprk: set[str] = set()
+        self.versions: list[dict[str, Any]] = []
+        self.loaded_at: float | None = None
+        self.load_seconds: float | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- loading -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load in a background thread (server startup)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._load_safely, name="interdict-load", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.ready
+
+    def _load_safely(self) -> None:
+        try:
+            self.load()
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz, the server stays up
+            log.exception("loading the lists failed")
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def load(self) -> None:
+        from interdict.screening import Screener
+
+        started = time.monotonic()
+        screener = Screener.open(self.settings)
+        self._attach(screener, screener.store, screener.store.iter_entities(), list_versions_of(screener.store))
+        self.load_seconds = time.monotonic() - started
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[Any], versions: dict[str, dict[str, Any]] | None = None) -> Engine:
+        """An engine over given entities (replays, tests): no store."""
+        from interdict.screening import Screener
+
+        entities = list(entities)
+        engine = cls()
+        screener = Screener.from_entities(entities)
+        engine._attach(screener, None, entities, versions or {})
+        return engine
+
+    def _attach(self, screener: Any, store: Any, entities: Iterable[Any], versions: dict[str, dict[str, Any]]) -> None:
+        index = screener.index
+        dprk_ids = {index.ids[i] for i in range(len(index.ids)) if bool(index.dprk[i])}
+        ents: dict[str, dict[str, Any]] = {}
+        sanctions: dict[str, list[str]] = defaultdict(list)
+        links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for proxy in entities:
+            d = entity_dict(proxy)
+            ents[d["id"]] = d
+            for prop in proxy.schema.properties.values():
+                if prop.type.name != "entity":
+                    continue
+                for other in proxy.get(prop):
+                    if proxy.schema.name == "Sanction" and prop.name == "entity":
+                        sanctions[other].append(d["id"])
+                    else:
+                        links[other].append((prop.name, d["id"]))
+        for eid, _pid_list in sanctions.items():
+            if eid in ents:
+                ents[eid]["target"] = True
+        for d in ents.values():
+            if "sanction" in (d["properties"].get("topics") or []):
+                d["target"] = True
+        if store is not None:
+            self._attach_history(store, ents)
+        self.screener = screener
+        self.store = store
+        self.entities = ents
+        self.sanctions = sanctions
+        self.links = links
+        self.dprk = dprk_ids
+        self.context = {"lists": {**versions, **{k: v for k, v in screener.list_versions().items()
+                                                 if k not in versions}},
+                        "algorithm": screener.algorithm_info()}
+        self.versions = [{"source": s, **info} for s, info in sorted(versions.items())]
+        self.loaded_at = time.time()
+        self.ready = True
+
+    @staticmethod
+    def _attach_history(store: Any, ents: dict[str, dict[str, Any]]) -> None:
+        """first_seen / last_change / last_seen from the versions kept in the store: the publication date
+        of the first version holding the entity, of the version where its content last changed, and of
+        the current version (yente's fields; ``changed_since`` filters on last_change)."""
+        rows = store.backend.cursor_iter(
+            "SELECT e.id, e.content_hash, v.published, v.loaded_at, v.is_current FROM list_entities e "
+            "JOIN list_versions v ON e.version_id = v.id WHERE v.source IN "
+            "(SELECT source FROM list_versions WHERE is_current) ORDER BY e.id, v.id"
+        )
+        state: dict[str, list[Any]] = {}
+        for eid, chash, published, loaded_at, is_current in rows:
+            if eid not in ents:
+                continue
+            when = str(published or loaded_at)[:10] + "T00:00:00" if (published or loaded_at) else None
+            st = state.get(eid)
+            if st is None:
+                state[eid] = [when, when, chash, when if is_current else None]
+                continue
+            if chash != st[2]:
+                st[1], st[2] = when, chash
+            if is_current:
+                st[3] = when
+        for eid, (first, change, _, last) in state.items():
+            d = ents[eid]
+            d["first_seen"], d["last_change"], d["last_seen"] = first, change, last
+
+    # -- queries -------------------------------------------------------------------------------
+    def check_dataset(self, dataset: str) -> str:
+        name = (dataset or "default").strip().lower()
+        self.screener.mask(name)  # raises InvalidInput naming the accepted datasets
+        return name
+
+    def datasets(self) -> list[str]:
+        return self.screener.datasets()
+
+    def check_algorithm(self, algorithm: str | None) -> str:
+        name = self.context["algorithm"]["name"]
+        if algorithm and algorithm not in _ALGO_ALIASES and algorithm != name:
+            raise InvalidInput(f"unknown algorithm {algorithm!r}: interdict runs {name!r} "
+                               f"(yente names {', '.join(sorted(_ALGO_ALIASES))} are accepted and mean it too)")
+        return name
+
+    def in_dataset(self, entity_id: str, dataset: str) -> bool:
+        if dataset in ("default", "all", ""):
+            return True
+        if dataset == "dprk":
+            return entity_id in self.dprk
+        d = self.entities.get(entity_id)
+        sources = d["datasets"] if d else [entity_id.split("-", 1)[0]]
+        prefix = {"un": "un", "ofac": "us_ofac", "sdn": "us_ofac_sdn", "csl": "us_csl"}.get(dataset, dataset)
+        return any(s.startswith(prefix) for s in sources)
+
+    def brief(self, entity_id: str) -> dict[str, Any] | None:
+        return self.entities.get(entity_id)
+
+    def entity(self, entity_id: str, nested: bool = True) -> dict[str, Any]:
+        """An entity with its sanctions and the entities that link to it, nested yente-style."""
+        d = self.entities.get(entity_id)
+        if d is None:
+            # one party on several lists: accept any list record id or a bare reference
+            for _eid, e in self.entities.items():
+                if entity_id in e["referents"]:
+                    d = e
+                    break
+        if d is None:
+            raise NotFound(f"no list entity {entity_id!r}")
+        out = dict(d)
+        if not nested:
+            return out
+        props = {k: list(v) for k, v in d["properties"].items()}
+        sanc = [self.entities[s] for s in self.sanctions.get(d["id"], []) if s in self.entities]
+        if sanc:
+            props["sanctions"] = sanc
+        by_prop: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for prop, other in self.links.get(d["id"], []):
+            other_d = self.entities.get(other)
+            if other_d is None:
+                continue
+            linked = dict(other_d)
+            # nest the far end of an edge (owner, director, relative...) so one call shows the network
+            linked_props = {}
+            for k, vals in other_d["properties"].items():
+                linked_props[k] = [self.entities[v] if (v in self.entities and v != d["id"]) else v for v in vals]
+            linked["properties"] = linked_props
+            by_prop[_reverse_name(other_d["schema"], prop)].append(linked)
+        props.update(by_prop)
+        # entity-typed properties of the entity itself (e.g. a Vessel's owner) become nested entities too
+        for k, vals in d["properties"].items():
+            nested_vals = [self.entities.get(v, v) for v in vals]
+            if any(isinstance(v, dict) for v in nested_vals):
+                props[k] = nested_vals
+        out["properties"] = props
+        return out
+
+    def search(self, q: str, dataset: str, *, schema: str | None = None, countries: list[str] | None = None,
+               programs: list[str] | None = None, limit: int = 10, offset: int = 0) -> tuple[list[dict[str, Any]],
+                                                                                            int, dict[str, Counter]]:
+        """Free-text name search ranked by the screener, then filtered; returns (page, total, facets)."""
+        result = self.screener.screen(q, limit=200, threshold=1.01, dataset=dataset, explain_results=False)
+        hits = []
+        for m in result.results:
+            d = self.entities.get(m.id) or {"id": m.id, "caption": m.caption, "schema": m.schema, "properties": {},
+                                            "datasets": [m.source], "referents": [], "target": True}
+            if schema and not _schema_is(d["schema"], schema):
+                continue
+            ent_countries = set(self._countries(d))
+            if countries and not ent_countries & {c.lower() for c in countries}:
+                continue
+            progs = set(m.programs)
+            if programs and not progs & set(programs):
+                continue
+            hits.append((d, ent_countries, progs))
+        facets: dict[str, Counter] = {"schema": Counter(), "countries": Counter(), "datasets": Counter(),
+                                      "programs": Counter()}
+        for d, cs, ps in hits:
+            facets["schema"][d["schema"]] += 1
+            facets["countries"].update(cs)
+            facets["datasets"].update(d["datasets"])
+            facets["programs"].update(ps)
+        page = [d for d, _, _ in hits[offset: offset + limit]]
+        return page, len(hits), facets
+
+    def _countries(self, d: dict[str, Any]) -> list[str]:
+        from followthemoney import model
+
+        schema = model.get(d["schema"])
+        out = []
+        for k, vals in d["properties"].items():
+            prop = schema.get(k) if schema else None
+            if prop is not None and prop.type.name == "country":
+                out.extend(v.lower() for v in vals if isinstance(v, str))
+        return out
+
+    def catalog(self) -> dict[str, Any]:
+        by_source: Counter = Counter()
+        for eid in self.screener.index.ids:
+            by_source[eid.split("-", 1)[0]] += 1
+        return {"sources": dict(by_source), "dprk": len(self.dprk), "total": len(self.screener.index.ids),
+                "versions": self.versions}
+
+
+def _schema_is(actual: str, wanted: str) -> bool:
+    from followthemoney import model
+
+    a, w = model.get(actual), model.get(wanted)
+    if a is None or w is None:
+        return actual == wanted
+    return a.is_a(w)
+
+
+_REVERSE = {("Sanction", "entity"): "sanctions", ("Ownership", "asset"): "ownershipAsset",
+            ("Ownership", "owner"): "ownershipOwner", ("Directorship", "organization"): "directorshipOrganization",
+            ("Directorship", "director"): "directorshipDirector", ("Family", "person"): "familyPerson",
+            ("Family", "relative"): "familyRelative", ("Associate", "person"): "associates",
+            ("Associate", "associate"): "associations", ("Membership", "organization"): "membershipMember",
+            ("Membership", "member"): "membershipOrganization", ("UnknownLink", "subject"): "unknownLinkSubject",
+            ("UnknownLink", "object"): "unknownLinkObject"}
+
+
+def _reverse_name(schema: str, prop: str) -> str:
+    """The name of the reverse property (FtM's, e.g. ``ownershipAsset``) under which yente nests edges."""
+    from followthemoney import model
+
+    s = model.get(schema)
+    if s is not None:
+        p = s.get(prop)
+        if p is not None and p.reverse is not None:
+            return p.reverse.name
+    return _REVERSE.get((schema, prop), f"{schema[0].lower()}{schema[1:]}{prop[0].upper()}{prop[1:]}")

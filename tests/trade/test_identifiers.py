@@ -67,7 +67,7 @@ def test_uscc_bad_check_or_chars():
 
 def _with_rid_check(first17: str) -> str:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights)) % 11]
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
 def test_resident_id_region():

@@ -276,7 +276,7 @@ def analyze_inputs(
         notes.append(f"attached {len(trade_pairs)} trade part(y/ies) to registry entities with the same name")
     merged = apply_merges(inputs, accepted_pairs + trade_pairs)
     if merged:
-        notes.append(f"merged {len(merged)} record(s) by analyst decision")
+        notes.append(f"merged {len(merged)} record(s) (analyst decisions and trade parties)")
 
     designations: dict[str, Designation] = {}
     links: list[ResolutionLink] = [p for p in proposals if p.decision != "accept"]

@@ -125,6 +125,50 @@ def korean_person_parts(
 _GIVEN_FIRST_RE = re.compile(r"^\s*[A-Za-z'’]+-[A-Za-z'’]+\s+[A-Za-z'’]+\s*$")
 
 
+# fmt: off
+_PINYIN_INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh",
+                    "r", "z", "c", "s", "y", "w")
+_PINYIN_FINALS = ("a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er",
+                  "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan",
+                  "un", "uang", "ue")
+# fmt: on
+_PINYIN = frozenset(i + f for i in _PINYIN_INITIALS for f in _PINYIN_FINALS)
+_JOIN_STOP = frozenset({"the", "of", "and", "for", "in", "on", "at", "to", "a", "de", "la", "le", "du", "el"})
+
+
+@lru_cache(maxsize=100_000)
+def _single_syllable(token: str) -> bool:
+    if token in _JOIN_STOP or not token.isalpha() or len(token) > 6:
+        return False
+    if token in _PINYIN:
+        return True
+    parts = split_syllables(token)
+    return parts is not None and len(parts) == 1
+
+
+@lru_cache(maxsize=50_000)
+def _join_syllable_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Join runs of single Korean/pinyin syllables: "nam chon gang" -> "namchongang", "hong kong" -> "hongkong".
+
+    Lists write Korean and Chinese place and trade names both spaced and joined (NAM CHON GANG
+    CORPORATION / NAMCHONGANG TRADING); the joined spelling is produced as an extra form.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if token and _single_syllable(token):
+            run.append(token)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if token:
+            out.append(token)
+    return tuple(out)
+
+
 _BRACKET_RE = re.compile(r"[(\[{（]([^()\[\]{}（）]*)[)\]}）]")
 
 
@@ -154,7 +198,11 @@ def _latin_forms(
             _add(out, seen, _form((surname, *tokens[:-1]), "korean-reordered"))
         _add(out, seen, _form((surname, *syllables), "korean-split"))
         _add(out, seen, _form((surname, "".join(syllables)), "korean-joined"))
-    elif person is not False and legal is None and "-" in text and len(tokens) <= 5:
+    elif person is not True and len(tokens) >= 2:
+        joined = _join_syllable_runs(tokens)
+        if joined != tokens:
+            _add(out, seen, _form(joined, "syllables-joined", legal))
+    if not korean and person is not False and legal is None and "-" in text and len(tokens) <= 5:
         # Hyphenated given names of other origins (Chinese Wen-ji): also the joined spelling.
         joined = latin_tokens(text.replace("-", ""))
         if joined != tokens:

@@ -3,7 +3,8 @@
 ``token_key`` is built for the romanisations DPRK and Chinese names go through:
 
 1. known Korean surname spellings share one key (Ri/Rhee/Lee/Yi/I, Pak/Park/Bak, Choe/Choi...),
-   and known given-name syllable spellings too (Chol/Chul/Cheol, Yong/Young/Yeong...);
+   and known given-name syllable spellings too (Chol/Chul/Cheol, Yong/Young/Yeong...), and the
+   word variants of ``data/word_variants.csv`` (Korean/Korea, Intl/International, Shpg/Shipping);
 2. otherwise a romanisation skeleton: apostrophes and breves gone (MR ``ch'o'l`` = ``chol``);
    RR vowels folded to MR (eo -> o, eu -> u); doubled vowels of popular spellings (oo -> u,
    ee -> i, ou -> o); aspirate digraphs ph/th/kh -> p/t/k; the unaspirated/aspirated and
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 
 from interdict.names.korean import _surnames, syllable_variant_groups
 from interdict.names.tokenize import fold_ascii
@@ -91,7 +93,20 @@ def _known() -> dict[str, str]:
         key = _skeleton(group[0])
         for spelling in group:
             out.setdefault(spelling, key)
+    for group in _word_variant_groups():
+        key = _skeleton(group[0])
+        for spelling in group:
+            out.setdefault(_NON_ALNUM.sub("", spelling), key)
     return out
+
+
+def _word_variant_groups() -> list[list[str]]:
+    text = resources.files("interdict.names").joinpath("data/word_variants.csv").read_text(encoding="utf-8")
+    return [
+        [t.strip().lower() for t in line.split(",") if t.strip()]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _clean(token: str) -> str:

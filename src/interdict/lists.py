@@ -15,10 +15,12 @@ Safety rules of a load (see docs/lists.md):
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -131,9 +133,35 @@ def _rows_for(result: ReadResult) -> tuple[dict[str, list[Any]], int, int]:
     return cols, primary, dprk
 
 
+@dataclass
+class Prepared:
+    """A read publication turned into store rows (picklable: no entity objects)."""
+
+    result: ReadResult  # with ``entities`` emptied once rows are built
+    rows: dict[str, list[Any]]
+    primary: int
+    dprk: int
+    seconds: float = 0.0
+
+
+def prepare(result: ReadResult) -> Prepared:
+    started = time.perf_counter()
+    rows, primary, dprk = _rows_for(result)
+    result.entities = []
+    return Prepared(result, rows, primary, dprk, time.perf_counter() - started)
+
+
+def _read_and_prepare(name: str, paths: list[Path], fmt: str | None, max_bytes: int) -> Prepared:
+    """Worker body (may run in a child process): read and validate one source, build rows."""
+    started = time.perf_counter()
+    prepared = prepare(read_source(name, paths, fmt=fmt, max_bytes=max_bytes))
+    prepared.seconds = time.perf_counter() - started
+    return prepared
+
+
 def load_result(
     store: Store,
-    result: ReadResult,
+    result: ReadResult | Prepared,
     *,
     label: str | None = None,
     published: str | None = None,
@@ -145,6 +173,9 @@ def load_result(
     """Validate a read publication against the current version and write it as the new current."""
     settings = settings or store.settings
     started = time.perf_counter()
+    prepared = result if isinstance(result, Prepared) else None
+    if isinstance(result, Prepared):
+        result = result.result
     source = result.source
     current = store.current_versions().get(source)
     published = result.published or published
@@ -155,7 +186,9 @@ def load_result(
             source, "unchanged", current, current, current.entity_count, current.row_count, current.dprk_count,
             time.perf_counter() - started, problems, f"{source}: input identical to current version {current.id} ({current.label}); nothing to do",
         )  # fmt: skip
-    rows, primary, dprk = _rows_for(result)
+    if prepared is None:
+        prepared = prepare(result)
+    rows, primary, dprk = prepared.rows, prepared.primary, prepared.dprk
     if primary == 0 and not force:
         raise SourceError(f"{source}: refused: the input has no entries (use --force to load an empty list)")
     if current is not None and not force:
@@ -209,6 +242,7 @@ def load(
     store: Store | None = None,
     progress: Progress = None,
     origin: str | None = None,
+    workers: int | None = None,
 ) -> list[LoadReport]:
     """Load lists into the store.
 
@@ -217,6 +251,9 @@ def load(
     With ``files``: exactly one source, read from those files (an OFAC set takes its sdn/add/alt/
     comments files together). Each source is atomic on its own; if any fails, the others still
     load and :class:`LoadFailed` is raised at the end with the details.
+
+    Several sources are read in parallel worker processes (``workers``, default: up to 2 or the
+    CPU count); the store is written by this process only, one source transaction at a time.
     """
     settings = settings or (store.settings if store else get_settings())
     names = [sources] if isinstance(sources, str) else list(sources or [])
@@ -233,34 +270,78 @@ def load(
         for name in names:
             snap = bundled_snapshot(name, version)
             jobs.append((name, snap.paths(), label or snap.label, snap.published, origin or f"bundled:{snap.source}/{snap.label}"))
+    n_workers = _worker_count(workers, len(jobs))
+    executor = None
+    futures: list[Any] = []
+    if n_workers > 1:
+        _warm_up()  # load FtM's country tables once, before forking, so workers share them
+        executor = _executor(n_workers)
+        for name, paths, *_ in jobs:
+            if progress:
+                progress(f"{name}: reading {', '.join(p.name for p in paths)}")
+            futures.append(executor.submit(_read_and_prepare, name, paths, fmt, settings.max_file_bytes))
     own_store = store is None
-    store = store or open_store(settings)
     reports: list[LoadReport] = []
     errors: dict[str, str] = {}
     try:
-        for name, paths, lab, published, orig in jobs:
+        store = store or open_store(settings)
+        for pos, (name, paths, lab, published, orig) in enumerate(jobs):
             try:
+                if executor is not None:
+                    prepared = futures[pos].result()
+                else:
+                    if progress:
+                        progress(f"{name}: reading {', '.join(p.name for p in paths)}")
+                    prepared = _read_and_prepare(name, paths, fmt, settings.max_file_bytes)
                 if progress:
-                    progress(f"{name}: reading {', '.join(p.name for p in paths)}")
-                result = read_source(name, paths, fmt=fmt, max_bytes=settings.max_file_bytes)
-                if progress:
-                    progress(f"{name}: parsed {result.records:,} records into {len(result.entities):,} entities")
+                    progress(f"{name}: parsed {prepared.result.records:,} records into {len(prepared.rows['id']):,} entities")
                 reports.append(
                     load_result(
-                        store, result, label=lab, published=published, origin=orig, force=force,
+                        store, prepared, label=lab, published=published, origin=orig, force=force,
                         settings=settings, progress=progress,
                     )
                 )  # fmt: skip
             except SourceError as exc:
                 errors[name] = str(exc)
+            except BrokenProcessPool:
+                errors[name] = "the reader process died (out of memory?); nothing was loaded for this source"
     finally:
-        if own_store:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if own_store and store is not None:
             store.close()
     if errors:
         if len(jobs) == 1:
             raise SourceError(next(iter(errors.values())))
         raise LoadFailed(errors, reports)
     return reports
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers for parallel reading
+
+
+def _worker_count(workers: int | None, jobs: int) -> int:
+    if jobs <= 1:
+        return 1
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    return max(1, min(workers, jobs))
+
+
+def _warm_up() -> None:
+    from followthemoney import registry
+
+    registry.country.clean("Korea, North")
+
+
+def _executor(n: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=n, mp_context=ctx)
 
 
 # ---------------------------------------------------------------------------------------------

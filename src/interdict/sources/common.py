@@ -157,17 +157,24 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
         return data.decode("latin-1")
 
 
-_WS = re.compile(r"\s+")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
 def clean_text(value: Any) -> str | None:
-    """Collapse whitespace; return None for empty values and the OFAC null marker ``-0-``."""
+    """Collapse whitespace, drop control characters; None for empty values and OFAC's ``-0-``."""
     if value is None:
         return None
-    text = _WS.sub(" ", str(value)).strip()
+    text = value if isinstance(value, str) else str(value)
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub("", text)
+    text = " ".join(text.split())
     if not text or text == "-0-":
         return None
     return text
+
+
+# Property types whose FtM cleaning is only text sanitising, which clean_text already did.
+_PLAIN_TYPES = frozenset({"name", "string", "text", "identifier"})
 
 
 def make_entity(schema: str, source: str, reference: str) -> ValueEntity:
@@ -181,12 +188,26 @@ def make_sanction(entity: ValueEntity, n: int, **props: Any) -> ValueEntity:
     sanction = ValueEntity(
         model.get("Sanction"), {"id": f"{entity.id}-sanction-{n}", "datasets": sorted(entity.datasets)}
     )
-    sanction.add("entity", entity.id)
+    sanction.add("entity", entity.id, cleaned=True)
     for prop, value in props.items():
         if value is None:
             continue
-        sanction.add(prop, value, quiet=True)
+        if prop in _CLEAN_SANCTION_PROPS:
+            for item in value if isinstance(value, list) else [value]:
+                item = clean_text(item)
+                if item:
+                    sanction.add(prop, item, cleaned=True, quiet=True)
+        else:
+            add(sanction, prop, value)
     return sanction
+
+
+# Sanction properties given as known-clean strings or constants (URLs are the readers' own constants
+# or list-provided links kept verbatim).
+_CLEAN_SANCTION_PROPS = frozenset(
+    {"authority", "authorityId", "unscId", "program", "programId", "provisions", "reason", "summary",
+     "description", "recordId", "sourceUrl"}
+)
 
 
 def add(entity: ValueEntity, prop: str, value: Any) -> None:
@@ -199,7 +220,8 @@ def add(entity: ValueEntity, prop: str, value: Any) -> None:
         return
     text = clean_text(value)
     if text is not None:
-        entity.add(prop, text, quiet=True)
+        prop_obj = entity.schema.properties[prop]
+        entity.add(prop_obj, text, cleaned=prop_obj.type.name in _PLAIN_TYPES, quiet=True)
 
 
 _MONTHS = {

@@ -236,8 +236,6 @@ def _build(source: str, ref: str, recs: list[dict[str, Any]]) -> list[ValueEntit
         facts = parse_remarks(remarks)
         for prop, values in facts.props.items():
             add(entity, prop, values)
-        for linked in facts.linked_to:
-            add(entity, "notes", f"Linked to: {linked}")
         provisions: list[str] = []
         for label, number in _ids(rec.get("ids")):
             low = label.lower()

@@ -250,8 +250,6 @@ def _build(
         if prop == "imoNumber" and prop not in entity.schema.properties:
             target = "registrationNumber"
         add(entity, target, values)
-    for line_to in facts.linked_to:
-        add(entity, "notes", f"Linked to: {line_to}")
     for alt in alts:
         alt_type = (clean_text(alt[2]) or "aka").lower()
         alt_name = clean_text(alt[3])

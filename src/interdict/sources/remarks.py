@@ -110,6 +110,21 @@ class RemarkFacts:
 
 def split_segments(text: str) -> list[str]:
     """Split remarks on ';' outside quotes; trailing periods dropped."""
+    if "'" not in text:
+        out = text.split(";")
+    else:
+        out = _split_quoted(text)
+    segments = []
+    for seg in out:
+        seg = seg.strip()
+        if seg.endswith(".") and not seg.endswith(("a.k.a.", "No.", "Ltd.", "Co.", "Inc.")):
+            seg = seg[:-1].strip()
+        if seg:
+            segments.append(seg)
+    return segments
+
+
+def _split_quoted(text: str) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
     quote = False
@@ -124,14 +139,7 @@ def split_segments(text: str) -> list[str]:
         else:
             buf.append(ch)
     out.append("".join(buf))
-    segments = []
-    for seg in out:
-        seg = seg.strip()
-        if seg.endswith(".") and not seg.endswith(("a.k.a.", "No.", "Ltd.", "Co.", "Inc.")):
-            seg = seg[:-1].strip()
-        if seg:
-            segments.append(seg)
-    return segments
+    return out
 
 
 def classify_identifier(label: str, value: str) -> tuple[str, str, str | None] | None:

@@ -41,7 +41,7 @@ def looks_like_acronym(token: str) -> bool:
     tok = token.strip()
     if not 2 <= len(tok) <= 8 or not tok.isalpha():
         return False
-    if tok.isupper():
-        return True
     vowels = sum(c in "aeiouy" for c in tok.lower())
-    return vowels == 0 or (len(tok) >= 4 and vowels <= len(tok) // 4)
+    if tok.isupper():
+        return vowels * 2 <= len(tok)  # KKBC, GBAE, KOMID, NATA; not KOREA
+    return vowels == 0

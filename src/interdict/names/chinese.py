@@ -53,18 +53,32 @@ _COMPOUND_SURNAMES = frozenset(
 
 @lru_cache(maxsize=20_000)
 def _toned(text: str) -> tuple[str, ...]:
-    """Toned pinyin (TONE3, ü as v) per Han character of ``text``; other characters are skipped."""
+    """Toned pinyin (TONE3, ü as v), one per readable Han character of ``text`` (see :func:`han_chars`)."""
     from pypinyin import Style, lazy_pinyin
 
-    han = "".join(c for c in text if is_han(c))
+    han = han_chars(text)
     if not han:
         return ()
     out = lazy_pinyin(han, style=Style.TONE3, errors="ignore", neutral_tone_with_five=True)
-    if len(out) != len(han):  # pragma: no cover - pypinyin returns one item per Han character
+    if len(out) != len(han):  # pragma: no cover - defensive: keep one reading per character
         out = [
-            lazy_pinyin(c, style=Style.TONE3, errors="ignore", neutral_tone_with_five=True)[0] for c in han
+            (lazy_pinyin(c, style=Style.TONE3, errors="ignore", neutral_tone_with_five=True) or [""])[0]
+            for c in han
         ]
-    return tuple(out)
+    return tuple(o for o in out if o)
+
+
+@lru_cache(maxsize=1)
+def _readable() -> frozenset[int]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(pinyin_dict)
+
+
+def han_chars(text: str) -> str:
+    """The Han characters of ``text`` that pypinyin can read (rare extension-B characters are dropped)."""
+    readable = _readable()
+    return "".join(c for c in text if is_han(c) and ord(c) in readable)
 
 
 def _plain(syllable: str) -> str:
@@ -224,12 +238,12 @@ def parse_chinese_name(text: str, person: bool | None = None) -> ChineseName | N
                 core = before + after
             else:
                 core = before + inside + after
-    chars = "".join(c for c in core if is_han(c))
+    chars = han_chars(core)
     if not chars:
         return None
     chars, legal = _strip_legal(chars)
     toned = _toned(chars)
-    if not toned:
+    if not toned or len(toned) != len(chars):
         return None
     industries: list[tuple[tuple[str, ...], str]] = []
     rest = toned

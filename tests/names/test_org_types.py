@@ -1,0 +1,68 @@
+"""Legal forms normalised across languages; acronyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from interdict.names import (
+    acronym,
+    initials,
+    latin_tokens,
+    legal_form_family,
+    looks_like_acronym,
+    strip_legal_form,
+)
+
+
+@pytest.mark.parametrize(
+    "name, rest, legal",
+    [
+        ("Korea Mirae Shipping Co. Ltd", "korea mirae shipping", "co ltd"),
+        ("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", "ocean maritime management", "co ltd"),
+        ("Chongchongang Shipping Co LTD", "chongchongang shipping", "co ltd"),
+        ("KOREA SAMMA SHIPPING CO", "korea samma shipping", "co"),
+        ("KOREA KWANGSON BANKING CORPORATION", "korea kwangson banking", "corp"),
+        ("KOTI CORP", "koti", "corp"),
+        ("Acme Inc.", "acme", "inc"),
+        ("Romashka LLC", "romashka", "llc"),
+        ("OOO Romashka", "romashka", "llc"),
+        ("O.O.O. Romashka", "romashka", "llc"),
+        ("Sberbank PJSC", "sberbank", "jsc"),
+        ("Joint Stock Company Sberbank", "sberbank", "jsc"),
+        ("YUK TUNG ENERGY PTE LTD", "yuk tung energy", "pte ltd"),
+        ("Siemens Aktiengesellschaft", "siemens", "ag"),
+        ("Banco Nacional S.A.", "banco nacional", "sa"),
+        ("DCB FINANCE LIMITED", "dcb finance", "ltd"),
+        ("Acme Kft", "acme", "kft"),  # rigour fallback
+    ],
+)
+def test_strip_legal_form(name: str, rest: str, legal: str) -> None:
+    tokens, found = strip_legal_form(latin_tokens(name))
+    assert (" ".join(tokens), found) == (rest, legal)
+
+
+@pytest.mark.parametrize("name", ["Company", "Limited", "Co Ltd", "Bank of Korea", "Korea Co Operative Bank"])
+def test_no_strip(name: str) -> None:
+    tokens = latin_tokens(name)
+    rest, legal = strip_legal_form(tokens)
+    assert rest  # never empties a name
+    if name in ("Bank of Korea", "Korea Co Operative Bank"):
+        assert (rest, legal) == (tokens, None)
+
+
+def test_families() -> None:
+    assert legal_form_family("co ltd") == legal_form_family("llc") == legal_form_family("gmbh") == "limited"
+    assert legal_form_family("jsc") == "stock"
+    assert legal_form_family(None) is None
+
+
+def test_acronyms() -> None:
+    assert acronym("Korea Kwangson Banking Corporation") == "kkbc"
+    assert acronym("Ministry of Atomic Energy Industry") == "maei"
+    assert acronym("General Bureau of Atomic Energy") == "gbae"
+    assert acronym("X") is None
+    assert initials("Korea Kwangson Banking Corporation") == "kkbc"
+    for token in ("KKBC", "GBAE", "KOMID", "OMM", "dcb"):
+        assert looks_like_acronym(token), token
+    for token in ("Korea", "KOREA", "bank", "x", "K1"):
+        assert not looks_like_acronym(token), token

@@ -765,8 +765,9 @@ class TradeScreener:
         out = []
         for rule in self._rules("hs_mismatch"):
             declared = hs.description or "unknown heading"
+            short = declared if len(declared) <= 70 else declared[:70].rsplit(" ", 1)[0] + "…"
             out.append(self._reason(
-                rule, f"Declared HS {hs.raw} ({declared[:70]}) does not fit the description "
+                rule, f"Declared HS {hs.raw} ({short}) does not fit the description "
                       f"({primary.label}: {cls.keywords[0]!r}); expected HS {', '.join(primary.hs[:3])}...",
                 {"hs_code": hs.raw, "hs_description": declared[:160], "goods_description": desc[:200],
                  "classified_as": primary.label, "keyword": cls.keywords[0], "expected_hs": list(primary.hs)}))

@@ -66,14 +66,14 @@ def _report(analysis, quiet: bool = False) -> None:
     if quiet:
         return
     for note in analysis.notes:
-        err_console.print(f"[dim]{note}[/]", highlight=False)
+        err_console.print(f"[dim]{note}[/]", highlight=False, soft_wrap=True)
     problems = analysis.problems.problems
     if problems:
-        err_console.print(f"[yellow]{len(problems)} input problem(s)[/] (the analysis went on):", highlight=False)
+        err_console.print(f"[yellow]{len(problems)} input problem(s)[/] (the analysis went on):", highlight=False, soft_wrap=True)
         for problem in problems[:10]:
             err_console.print(f"  {problem}", highlight=False, soft_wrap=True)
         if len(problems) > 10:
-            err_console.print(f"  ... and {len(problems) - 10} more (use --problems FILE)", highlight=False)
+            err_console.print(f"  ... and {len(problems) - 10} more (use --problems FILE)", highlight=False, soft_wrap=True)
 
 
 Files = typer.Argument(None, help=FILES_HELP, show_default=False)
@@ -119,7 +119,7 @@ def analyze_cmd(
     _report(analysis, quiet)
     if output and not quiet:
         flagged = sum(1 for a in analysis.alerts if a.level.value != "clear")
-        err_console.print(f"wrote {output}: {flagged} of {len(analysis.alerts)} entities at review or block", highlight=False)
+        err_console.print(f"wrote {output}: {flagged} of {len(analysis.alerts)} entities at review or block", highlight=False, soft_wrap=True)
 
 
 @app.command("explain")
@@ -146,40 +146,40 @@ def explain_cmd(
         return
     alert = data["alert"] or {}
     console.print(f"[bold]{data['caption']}[/] ({entity_id}): score {alert.get('score', 0):.2f}, "
-                  f"[bold]{alert.get('level', 'clear')}[/]", highlight=False)
+                  f"[bold]{alert.get('level', 'clear')}[/]", highlight=False, soft_wrap=True)
     for reason in alert.get("reasons", []):
         cite = reason.get("citation") or {}
         cite_text = " ".join(str(x) for x in (cite.get("instrument"), cite.get("paragraph")) if x)
         if cite.get("source_id"):
             cite_text += f" [{cite['source_id']}, grade {cite.get('grade')}]"
-        console.print(f"\n[bold]{reason['rule_id']}[/] ({reason['score']:.2f}) {reason['summary']}", highlight=False)
+        console.print(f"\n[bold]{reason['rule_id']}[/] ({reason['score']:.2f}) {reason['summary']}", highlight=False, soft_wrap=True)
         if reason.get("path"):
-            console.print("  path: " + " -> ".join(reason["path"]), highlight=False)
+            console.print("  path: " + " -> ".join(reason["path"]), highlight=False, soft_wrap=True)
         if cite_text:
-            console.print(f"  [dim]{cite_text}[/]", highlight=False)
+            console.print(f"  [dim]{cite_text}[/]", highlight=False, soft_wrap=True)
     own = data["ownership"]
-    console.print("\n[bold]Ownership[/]", highlight=False)
+    console.print("\n[bold]Ownership[/]", highlight=False, soft_wrap=True)
     console.print(f"  OFAC 50% rule: {'BLOCKED' if own['ofac']['blocked'] else 'not blocked'}; "
-                  f"held by blocked persons {own['ofac']['share'] * 100:.2f}%", highlight=False)
+                  f"held by blocked persons {own['ofac']['share'] * 100:.2f}%", highlight=False, soft_wrap=True)
     why = own["ofac"]["why"]
     if why and why.get("arithmetic"):
-        console.print(f"    {why['arithmetic']}", highlight=False)
+        console.print(f"    {why['arithmetic']}", highlight=False, soft_wrap=True)
     console.print(f"  EU/UK owned or controlled: {'yes' if own['eu']['owned_or_controlled'] else 'no'}"
-                  + (" (control through office)" if own["eu"]["controlled_through_office"] else ""), highlight=False)
+                  + (" (control through office)" if own["eu"]["controlled_through_office"] else ""), highlight=False, soft_wrap=True)
     look = own["lookthrough"]
-    console.print(f"  Look-through (product along chains, summed): {look['total'] * 100:.2f}%", highlight=False)
+    console.print(f"  Look-through (product along chains, summed): {look['total'] * 100:.2f}%", highlight=False, soft_wrap=True)
     for path in look["paths"][:20]:
         shares = " x ".join("?" if s is None else f"{s * 100:g}%" for s in path["shares"])
         product = "?" if path["product"] is None else f"{path['product'] * 100:.2f}%"
-        console.print(f"    {' -> '.join(path['path'])}: {shares} = {product}", highlight=False)
+        console.print(f"    {' -> '.join(path['path'])}: {shares} = {product}", highlight=False, soft_wrap=True)
     if look["cycle_contribution"]:
-        console.print(f"    + {look['cycle_contribution'] * 100:.2f}% through ownership cycles", highlight=False)
+        console.print(f"    + {look['cycle_contribution'] * 100:.2f}% through ownership cycles", highlight=False, soft_wrap=True)
     prox = data["proximity"]
     if prox["hops"]:
-        console.print(f"\n[bold]Proximity[/] {prox['risk']:.2f}: " + " -> ".join(prox["path"]), highlight=False)
+        console.print(f"\n[bold]Proximity[/] {prox['risk']:.2f}: " + " -> ".join(prox["path"]), highlight=False, soft_wrap=True)
         for hop in prox["hops"]:
             extra = f" {hop['value']} (shared by {hop['shared_by']})" if "value" in hop else ""
-            console.print(f"    via {hop['via']}{extra} weight {hop['weight']:.2f}", highlight=False)
+            console.print(f"    via {hop['via']}{extra} weight {hop['weight']:.2f}", highlight=False, soft_wrap=True)
 
 
 @app.command("export")
@@ -204,7 +204,7 @@ def export_cmd(
     analysis = _run(files, mapping, no_lists, as_of, decisions)
     export(analysis, fmt, output if output else sys.stdout)
     if output:
-        err_console.print(f"wrote {output}", highlight=False)
+        err_console.print(f"wrote {output}", highlight=False, soft_wrap=True)
 
 
 @app.command("draw")
@@ -229,7 +229,7 @@ def draw_cmd(
     analysis = _run(files, mapping, no_lists, as_of, decisions)
     prefix = output or Path("".join(c if c.isalnum() or c in "-_." else "_" for c in entity_id))
     png, page = draw(analysis, entity_id, prefix, hops=hops, max_nodes=max_nodes)
-    console.print(f"wrote {png} and {page}", highlight=False)
+    console.print(f"wrote {png} and {page}", highlight=False, soft_wrap=True)
 
 
 @app.command("links")
@@ -268,4 +268,4 @@ def decide_cmd(
     from interdict.network.resolve import Decisions
 
     rec = Decisions(decisions).record(left, right, decision.lower(), by=by, note=note)
-    console.print(f"recorded: {rec['decision']} {rec['left']} ~ {rec['right']}", highlight=False)
+    console.print(f"recorded: {rec['decision']} {rec['left']} ~ {rec['right']}", highlight=False, soft_wrap=True)

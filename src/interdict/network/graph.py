@@ -329,8 +329,9 @@ def build_graph(
         e_role.append("shipment")
 
     pct_arr = np.array(e_pct, dtype=np.float64)
-    # shares count -> percentage when every owner of the asset gave shares and no percentages
-    for asset, rows in shares.items():
+    # ownerships given as a number of shares: fraction of the shares counted for that asset (owners
+    # with a percentage keep it; the total is then scaled below if the two together pass 100%)
+    for rows in shares.values():
         total = sum(c for _, c in rows)
         if total > 0:
             for pos, count in rows:

@@ -157,8 +157,7 @@ def _iter_json_records(path: Path, inputs: Inputs) -> Iterator[tuple[int, Any]]:
         except json.JSONDecodeError as exc:
             inputs.problems.add(f"invalid JSON: {exc}", file=name)
             return
-        for pos, rec in enumerate(data if isinstance(data, list) else [], start=1):
-            yield pos, rec
+        yield from enumerate(data if isinstance(data, list) else [], start=1)
         return
     with path.open(encoding="utf-8", errors="replace") as fh:
         for lineno, raw in enumerate(fh, start=1):

@@ -243,7 +243,7 @@ def _keys(proxy: EntityProxy) -> dict[str, set[str]]:
 
 
 def propose_merges(
-    entities: Iterable[EntityProxy], threshold: float = 0.75, max_block: int = 30,
+    entities: Iterable[EntityProxy], threshold: float = 0.55, max_block: int = 30,
     decisions: Decisions | None = None,
 ) -> list[ResolutionLink]:
     """Pairs of registry records that look like one party (same schema family), with evidence and score.

@@ -79,6 +79,9 @@ def test_form_fields_and_legal_form() -> None:
         ("dandong", "hongxiang", "industrial", "development"),
         "latin",
         "co ltd",
+        place="dandong",
+        trade_name="hongxiang",
+        industry="industrial development",
     )
     hash(forms[0])  # frozen and hashable
 
@@ -95,6 +98,26 @@ def test_chinese_company_parts() -> None:
     )
     assert translated.legal_form == "co ltd"
     assert forms["wade-giles"].text == "dandong hunghsiang industrial development"
+
+
+def test_parts_are_written_in_each_forms_own_tokens() -> None:
+    for name in (
+        "丹东鸿祥实业发展有限公司",
+        "조선광선은행",
+        "KOREA KWANGSON BANKING CORPORATION",
+        "華信船務(香港)有限公司",
+    ):
+        forms = comparable_forms(name)
+        assert any(f.trade_name for f in forms), name
+        for form in forms:
+            for part in (form.place, form.trade_name, form.industry):
+                if part:
+                    assert set(part.split()) <= set(form.tokens), (form, part)
+    korean = {f.kind: f for f in comparable_forms("조선광선은행")}
+    assert korean["hangul-mr"].trade_name == "kwangson" and korean["hangul-mr"].place == "choson"
+    assert korean["hangul-rr"].trade_name == "gwangseon"
+    # A person name has no company parts.
+    assert all(f.place is f.trade_name is f.industry is None for f in comparable_forms("KIM JONG UN"))
 
 
 def test_hangul_systems() -> None:

@@ -47,6 +47,9 @@ def test_comparable_forms_never_raise_and_are_well_formed(name: str, schema: str
         assert form.text.isascii() and form.text == form.text.lower()
         assert all(t and " " not in t and t.isalnum() for t in form.tokens)
         assert len(form.text) <= 2000
+        for part in (form.place, form.trade_name, form.industry):
+            if part is not None:
+                assert part and set(part.split()) <= set(form.tokens)
     assert len({f.text for f in forms}) == len(forms)
 
 

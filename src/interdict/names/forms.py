@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from interdict.names.acronyms import looks_like_acronym
 from interdict.names.chinese import ChineseName, parse_chinese_name, pinyin_to_wade_giles
+from interdict.names.companies import split_org_parts
 from interdict.names.korean import (
     is_hangul_syllable,
     is_korean_surname,
@@ -73,6 +74,14 @@ def _form(
     return NameForm(
         " ".join(toks), toks, kind, legal, parts.get("place"), parts.get("trade_name"), parts.get("industry")
     )
+
+
+def _org_form(tokens: tuple[str, ...], kind: str, legal: str | None) -> NameForm | None:
+    """A Latin organisation form with its parts (place prefix, trade name, industry words) when found."""
+    parts = split_org_parts(tokens) if len(tokens) >= 2 else None
+    if parts is None:
+        return _form(tokens, kind, legal)
+    return _form(tokens, kind, legal, place=parts.place, trade_name=parts.trade_name, industry=parts.industry)
 
 
 def _add(out: list[NameForm], seen: set[str], form: NameForm | None) -> None:
@@ -191,7 +200,8 @@ def _latin_forms(
         tokens, legal = strip_legal_form(tokens)
         if legal:
             korean = None
-    _add(out, seen, _form(tokens, kind, legal))
+    org = person is False or (person is None and not korean)
+    _add(out, seen, _org_form(tokens, kind, legal) if org else _form(tokens, kind, legal))
     if korean and legal is None:
         surname, syllables, last = korean
         if last:
@@ -201,7 +211,13 @@ def _latin_forms(
     elif person is not True and len(tokens) >= 2:
         joined = _join_syllable_runs(tokens)
         if joined != tokens:
-            _add(out, seen, _form(joined, "syllables-joined", legal))
+            _add(
+                out,
+                seen,
+                _org_form(joined, "syllables-joined", legal)
+                if org
+                else _form(joined, "syllables-joined", legal),
+            )
     if not korean and person is not False and legal is None and "-" in text and len(tokens) <= 5:
         # Hyphenated given names of other origins (Chinese Wen-ji): also the joined spelling.
         joined = latin_tokens(text.replace("-", ""))
@@ -254,38 +270,40 @@ def _hangul_forms(text: str, person: bool | None, out: list[NameForm], seen: set
             if seg.legal:
                 legal = seg.legal
                 break
-    trade = [seg for seg in segments if seg.english is None]
-    trade_name = " ".join(romanize_word(s.hangul, "dprk") for s in trade) or None
+    kept = [s for s in segments if not (s.legal and not s.english)]
     for system in ("dprk", "mr", "rr"):
-        words = [romanize_word(s.hangul, system) for s in segments if not (s.legal and not s.english)]
-        _add(out, seen, _form((*latin, *words), f"hangul-{system}", legal, trade_name=trade_name))
-        assim = [
-            romanize_word(s.hangul, system, assimilate=True)
-            for s in segments
-            if not (s.legal and not s.english)
-        ]
-        if assim != words:
-            _add(out, seen, _form((*latin, *assim), f"hangul-{system}-assim", legal, trade_name=trade_name))
+        for assimilate, suffix in ((False, ""), (True, "-assim")):
+            words = [romanize_word(s.hangul, system, assimilate=assimilate) for s in kept]
+            if assimilate and words == [romanize_word(s.hangul, system) for s in kept]:
+                continue
+            _add(
+                out,
+                seen,
+                _form((*latin, *words), f"hangul-{system}{suffix}", legal, **_korean_parts(kept, words)),
+            )
     if any(s.english for s in segments):
-        words = []
-        industry = []
-        for s in segments:
-            if s.english is None:
-                words.append(romanize_word(s.hangul, "dprk"))
-            elif s.english:
-                words.extend(s.english.split())
-                industry.append(s.english)
+        words = [romanize_word(s.hangul, "dprk") if s.english is None else s.english for s in kept]
         _add(
             out,
             seen,
             _form(
-                (*latin, *words),
-                "hangul-translated",
-                legal,
-                trade_name=trade_name,
-                industry=" ".join(industry) or None,
+                (*latin, *" ".join(words).split()), "hangul-translated", legal, **_korean_parts(kept, words)
             ),
         )
+
+
+def _korean_parts(segments: list, words: list[str]) -> dict[str, str | None]:
+    """Parts of a Hangul organisation form, in the form's own spelling of each segment."""
+    place = [w for s, w in zip(segments, words, strict=True) if s.place]
+    trade = [w for s, w in zip(segments, words, strict=True) if s.english is None]
+    industry = [
+        w for s, w in zip(segments, words, strict=True) if s.english is not None and not s.place and w
+    ]
+    return {
+        "place": " ".join(place) or None,
+        "trade_name": " ".join(trade) or None,
+        "industry": " ".join(industry) or None,
+    }
 
 
 # --- Han --------------------------------------------------------------------------------------
@@ -324,40 +342,42 @@ def _chinese_person(p: ChineseName, latin: tuple[str, ...], out: list[NameForm],
 
 
 def _chinese_company(p: ChineseName, latin: tuple[str, ...], out: list[NameForm], seen: set[str]) -> None:
+    """Pinyin, translated, translated with the trade name's syllables spaced, and Wade–Giles forms.
+
+    Each form's ``place``, ``trade_name`` and ``industry`` are written in that form's own tokens.
+    """
     place_py = ["".join(s) for s, _ in p.places]
     place_en = [w for _, e in p.places for w in e.split()]
     trail_py = ["".join(s) for s, _ in p.trailing_places]
     trail_en = [w for _, e in p.trailing_places for w in e.split()]
-    trade = "".join(p.trade)
     industry_py = ["".join(s) for s, _ in p.industry]
     industry_en = [w for _, e in p.industry for w in e.split()]
-    parts = {
-        "place": " ".join(e for _, e in (*p.places, *p.trailing_places)) or None,
-        "trade_name": trade or None,
-        "industry": " ".join(e for _, e in p.industry) or None,
-    }
-    legal = p.legal_form
-    _add(out, seen, _form((*latin, *place_py, trade, *industry_py, *trail_py), "pinyin", legal, **parts))
-    _add(
-        out,
-        seen,
-        _form((*latin, *place_en, trade, *industry_en, *trail_en), "pinyin-translated", legal, **parts),
-    )
-    if len(p.trade) > 1:
-        _add(
-            out,
-            seen,
-            _form(
-                (*latin, *place_en, *p.trade, *industry_en, *trail_en),
-                "pinyin-translated-split",
-                legal,
-                **parts,
-            ),
-        )
+    trade = "".join(p.trade)
     wg_trade = pinyin_to_wade_giles(" ".join(p.trade)) if p.trade else ""
-    _add(
-        out, seen, _form((*latin, *place_en, wg_trade, *industry_en, *trail_en), "wade-giles", legal, **parts)
+    legal = p.legal_form
+    variants = (
+        ("pinyin", place_py + trail_py, [trade], industry_py),
+        ("pinyin-translated", place_en + trail_en, [trade], industry_en),
+        (
+            "pinyin-translated-split",
+            place_en + trail_en,
+            list(p.trade) if len(p.trade) > 1 else [],
+            industry_en,
+        ),
+        ("wade-giles", place_en + trail_en, [wg_trade], industry_en),
     )
+    for kind, place, trade_words, industry in variants:
+        if not trade_words and kind == "pinyin-translated-split":
+            continue
+        lead = place_py if kind == "pinyin" else place_en
+        tail = trail_py if kind == "pinyin" else trail_en
+        tokens = (*latin, *lead, *trade_words, *industry, *tail)
+        parts = {
+            "place": " ".join(place) or None,
+            "trade_name": " ".join(t for t in trade_words if t) or None,
+            "industry": " ".join(industry) or None,
+        }
+        _add(out, seen, _form(tokens, kind, legal, **parts))
 
 
 # --- entry points -----------------------------------------------------------------------------

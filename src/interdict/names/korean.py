@@ -383,15 +383,24 @@ class KoreanOrgWord:
     hangul: str
     english: str | None  # None: keep the romanisation (a trade name)
     legal: str | None = None
+    place: bool = False
 
 
 @lru_cache(maxsize=1)
-def _org_words() -> dict[str, tuple[str, str | None]]:
+def _org_words_rows() -> tuple[tuple[str, str, str | None, bool], ...]:
+    """(hangul, english, legal form, is a place) rows of ``data/korean_org_words.csv``."""
     text = (
         resources.files("interdict.names").joinpath("data/korean_org_words.csv").read_text(encoding="utf-8")
     )
     rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
-    return {r["hangul"]: (r["english"] or "", r.get("legal") or None) for r in rows}
+    return tuple(
+        (r["hangul"], r["english"] or "", r.get("legal") or None, bool(r.get("place"))) for r in rows
+    )
+
+
+@lru_cache(maxsize=1)
+def _org_words() -> dict[str, tuple[str, str | None, bool]]:
+    return {h: (e, legal, place) for h, e, legal, place in _org_words_rows()}
 
 
 @lru_cache(maxsize=20_000)
@@ -413,8 +422,8 @@ def segment_org_word(word: str) -> tuple[KoreanOrgWord, ...]:
                 if pending:
                     out.append(KoreanOrgWord(pending, None))
                     pending = ""
-                english, legal = table[piece]
-                out.append(KoreanOrgWord(piece, english, legal))
+                english, legal, place = table[piece]
+                out.append(KoreanOrgWord(piece, english, legal, place))
                 i += size
                 break
         else:

@@ -145,6 +145,18 @@ _PINYIN = frozenset(i + f for i in _PINYIN_INITIALS for f in _PINYIN_FINALS)
 _JOIN_STOP = frozenset({"the", "of", "and", "for", "in", "on", "at", "to", "a", "de", "la", "le", "du", "el"})
 
 
+# The most frequent Chinese surnames in pinyin (and their Wade-Giles/Cantonese list spellings).
+_CHINESE_SURNAMES = frozenset(
+    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang
+    xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye cheng wei su lu
+    ding ren shen yao jin fu zhong cui tan lui lai chan wong cheung chow tsang tsui yeung ng lam leung""".split()
+)
+
+
+def _is_surname(token: str) -> bool:
+    return token in _CHINESE_SURNAMES or is_korean_surname(token)
+
+
 @lru_cache(maxsize=100_000)
 def _single_syllable(token: str) -> bool:
     if token in _JOIN_STOP or not token.isalpha() or len(token) > 6:
@@ -209,7 +221,11 @@ def _latin_forms(
         _add(out, seen, _form((surname, *syllables), "korean-split"))
         _add(out, seen, _form((surname, "".join(syllables)), "korean-joined"))
     elif person is not True and len(tokens) >= 2:
-        joined = _join_syllable_runs(tokens)
+        if person is None and len(tokens) <= 4 and _is_surname(tokens[0]) and split_org_parts(tokens) is None:
+            # Probably a personal name (Wang Xiao Ming, Kim Chen Yn): keep the surname apart.
+            joined = (tokens[0], *_join_syllable_runs(tokens[1:]))
+        else:
+            joined = _join_syllable_runs(tokens)
         if joined != tokens:
             _add(
                 out,

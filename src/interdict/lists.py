@@ -151,7 +151,7 @@ def prepare(result: ReadResult) -> Prepared:
     return Prepared(result, rows, primary, dprk, time.perf_counter() - started)
 
 
-def _read_and_prepare(name: str, paths: list[Path], fmt: str | None, max_bytes: int) -> Prepared:
+def _read_and_prepare(name: str, paths: Any, fmt: str | None, max_bytes: int) -> Prepared:
     """Worker body (may run in a child process): read and validate one source, build rows."""
     started = time.perf_counter()
     prepared = prepare(read_source(name, paths, fmt=fmt, max_bytes=max_bytes))
@@ -261,7 +261,7 @@ def load(
     if file_list:
         if len(names) != 1:
             raise SourceError("give exactly one --source with --file (e.g. --source un_sc --file consolidated.xml)")
-        jobs: list[tuple[str, list[Path], str | None, str | None, str]] = [
+        jobs: list[tuple[str, Any, str | None, str | None, str]] = [
             (names[0], file_list, label, None, origin or "file:" + ",".join(str(p) for p in file_list))
         ]
     else:
@@ -269,7 +269,7 @@ def load(
         jobs = []
         for name in names:
             snap = bundled_snapshot(name, version)
-            jobs.append((name, snap.paths(), label or snap.label, snap.published, origin or f"bundled:{snap.source}/{snap.label}"))
+            jobs.append((name, snap.inputs(), label or snap.label, snap.published, origin or f"bundled:{snap.source}/{snap.label}"))
     n_workers = _worker_count(workers, len(jobs))
     executor = None
     futures: list[Any] = []
@@ -278,7 +278,7 @@ def load(
         executor = _executor(n_workers)
         for name, paths, *_ in jobs:
             if progress:
-                progress(f"{name}: reading {', '.join(p.name for p in paths)}")
+                progress(f"{name}: reading {_names(paths)}")
             futures.append(executor.submit(_read_and_prepare, name, paths, fmt, settings.max_file_bytes))
     own_store = store is None
     reports: list[LoadReport] = []
@@ -291,7 +291,7 @@ def load(
                     prepared = futures[pos].result()
                 else:
                     if progress:
-                        progress(f"{name}: reading {', '.join(p.name for p in paths)}")
+                        progress(f"{name}: reading {_names(paths)}")
                     prepared = _read_and_prepare(name, paths, fmt, settings.max_file_bytes)
                 if progress:
                     progress(f"{name}: parsed {prepared.result.records:,} records into {len(prepared.rows['id']):,} entities")
@@ -319,6 +319,11 @@ def load(
 
 # ---------------------------------------------------------------------------------------------
 # helpers for parallel reading
+
+
+def _names(paths: Any) -> str:
+    items = paths.values() if isinstance(paths, dict) else paths
+    return ", ".join(Path(p).name for p in items)
 
 
 def _worker_count(workers: int | None, jobs: int) -> int:

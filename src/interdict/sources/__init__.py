@@ -103,10 +103,17 @@ class Snapshot:
     published: str | None
     note: str
     default: bool = True
+    roles: tuple[str, ...] = ()  # OFAC: role of each file (main/add/alt/comments/add_fallback/alt_fallback)
 
     def paths(self) -> list[Path]:
         base = Path(str(resources.files("interdict") / "data" / "lists"))
         return [base / f for f in self.files]
+
+    def inputs(self) -> list[Path] | dict[str, Path]:
+        """What :func:`read_source` takes: paths, or role -> path when roles are given."""
+        if self.roles:
+            return dict(zip(self.roles, self.paths(), strict=True))
+        return self.paths()
 
 
 BUNDLED: list[Snapshot] = [
@@ -128,10 +135,18 @@ BUNDLED: list[Snapshot] = [
     Snapshot(
         "us_ofac_sdn",
         "2024-05-03",
-        ("us_ofac_sdn/2024-05-03/sdn.csv.xz", "us_ofac_sdn/2024-05-03/add.csv.xz", "us_ofac_sdn/2024-05-03/alt.csv.xz"),
+        (
+            "us_ofac_sdn/2024-05-03/sdn.csv.xz",
+            "us_ofac_sdn/2024-05-03/add.csv.xz",
+            "us_ofac_sdn/2024-05-03/alt.csv.xz",
+            "us_ofac_sdn/2023-12-28/add.csv.xz",
+            "us_ofac_sdn/2023-12-28/alt.csv.xz",
+        ),
         "2024-05-03",
-        "OFAC SDN sdn.csv of 2024-05-03 with the aliases/addresses of the 2026-06-02 add/alt files "
-        "(joined on OFAC's stable ent_num; see PROVENANCE.md)",
+        "OFAC SDN sdn.csv of 2024-05-03 with the aliases/addresses of the 2026-06-02 add/alt files, and "
+        "of the 2023-12-28 add/alt for entries the 2026 files no longer carry (joined on OFAC's stable "
+        "ent_num; see PROVENANCE.md)",
+        roles=("main", "add", "alt", "add_fallback", "alt_fallback"),
     ),
     Snapshot(
         "us_ofac_cons",
@@ -204,7 +219,9 @@ def _reader_for(source: str, fmt: str | None = None) -> Callable[..., ReadResult
     raise SourceError(f"unknown list format {fmt!r} (known: un_xml, ofac_csv, csl, ftm)")
 
 
-def _one(paths: list[Path], source: str) -> Path:
+def _one(paths: list[Path] | dict[str, Path], source: str) -> Path:
+    if isinstance(paths, dict):
+        paths = list(paths.values())
     if len(paths) != 1:
         raise SourceError(f"source {source} takes exactly one file, got {len(paths)}")
     return paths[0]
@@ -214,11 +231,16 @@ _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
 def read_source(
-    source: str, paths: list[str | Path], *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    source: str,
+    paths: list[str | Path] | dict[str, str | Path],
+    *,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ReadResult:
     """Read one publication of ``source`` from ``paths`` with the matching reader.
 
-    Unknown source names are read as FtM JSON lines (the name becomes the dataset)."""
+    ``paths`` may be a role -> path mapping for OFAC sets (see :class:`Snapshot`). Unknown
+    source names are read as FtM JSON lines (the name becomes the dataset)."""
     if not _SOURCE_NAME.match(source):
         raise SourceError(
             f"invalid source name {source!r}: use lower-case letters, digits and underscores (e.g. my_list)"
@@ -226,6 +248,8 @@ def read_source(
     if not paths:
         raise SourceError(f"no files given for source {source}")
     reader = _reader_for(source, fmt)
+    if isinstance(paths, dict):
+        return reader({role: Path(p) for role, p in paths.items()}, max_bytes=max_bytes)
     return reader([Path(p) for p in paths], max_bytes=max_bytes)
 
 

@@ -48,7 +48,7 @@ SOURCE_URLS = {
     "us_ofac_sdn": "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists",
     "us_ofac_cons": "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists",
 }
-COLUMNS = {"main": 12, "add": 6, "alt": 5, "comments": 2}
+COLUMNS = {"main": 12, "add": 6, "alt": 5, "comments": 2, "add_fallback": 6, "alt_fallback": 5}
 _COMPANY = re.compile(
     r"\b(LLC|L\.L\.C\.?|LTD\.?|LIMITED|CO\.|COMPANY|CORP\.?|CORPORATION|INC\.?|INCORPORATED|JSC|OJSC|PJSC|CJSC|"
     r"GMBH|S\.A\.|SA|S\.A\.S\.|SARL|S\.R\.L\.|LLP|PLC|AG|B\.V\.|BV|OOO|ZAO|OAO|AO|PAO|PTE|SDN BHD|BHD|FZE|FZCO|"
@@ -145,12 +145,12 @@ def read_ofac(
 
     files: list[FileInfo] = []
     parsed: dict[str, list[tuple[int, list[str]]]] = {}
-    for role in ("main", "add", "alt", "comments"):
+    for role in ("main", "add", "alt", "comments", "add_fallback", "alt_fallback"):
         if role not in roles:
             continue
         data, info = read_bytes(roles[role], max_bytes=max_bytes)
         files.append(FileInfo(info.name, info.sha256, info.size, role))
-        parsed[role] = _rows(data, str(roles[role]), role)
+        parsed[role] = _rows(data, str(roles[role]), role.removesuffix("_fallback"))
 
     problems = ProblemLog()
     main_file = str(roles["main"])
@@ -189,6 +189,19 @@ def read_ofac(
             continue
         aliases.setdefault(ent_num, []).append(row)
 
+    # Fallback add/alt (an older, consistent publication) fill in entries that the newer add/alt
+    # files do not cover at all (every listed entry has at least one add.csv row, so an ent_num
+    # missing from add.csv is missing from that publication, not an entry without addresses).
+    covered = {row[0].strip() for _line, row in parsed.get("add", [])}
+    fallback_used: set[str] = set()
+    if "add" in parsed:
+        for role, target in (("add_fallback", addresses), ("alt_fallback", aliases)):
+            for _line, row in parsed.get(role, []):
+                ent_num = row[0].strip()
+                if ent_num in records and ent_num not in covered:
+                    target.setdefault(ent_num, []).append(row)
+                    fallback_used.add(ent_num)
+
     entities: list[ValueEntity] = []
     for ent_num, row in records.items():
         remarks = row[11] if row[11].strip() != "-0-" else ""
@@ -197,7 +210,11 @@ def read_ofac(
         entities.extend(
             _build(source, ent_num, row, remarks, addresses.get(ent_num, []), aliases.get(ent_num, []))
         )
-    meta = {"orphan_address_rows": orphans["add"], "orphan_alias_rows": orphans["alt"]}
+    meta = {
+        "orphan_address_rows": orphans["add"],
+        "orphan_alias_rows": orphans["alt"],
+        "fallback_entries": len(fallback_used),
+    }
     return ReadResult(
         source=source,
         entities=entities,

@@ -58,39 +58,33 @@ class Form:
     legal_form: str | None
     boosts: tuple[float, ...]  # per token: >1 trade name, <1 place prefix, 1 otherwise
 
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The written tokens (``text`` split), one per key."""
+        return tuple(self.text.split(" "))
+
 
 def _part_boosts(form, tokens: Sequence[str]) -> tuple[float, ...]:
-    """Chinese company parts: trade-name tokens weigh double, place-prefix and industry tokens half."""
-    parts = getattr(form, "parts", None) or getattr(form, "chinese", None)
-    if not parts:
+    """Company parts from :mod:`interdict.names`: trade-name tokens weigh double, place and industry less."""
+    place = getattr(form, "place", None)
+    trade = getattr(form, "trade_name", None)
+    industry = getattr(form, "industry", None)
+    if not (place or trade or industry):
         return tuple(1.0 for _ in tokens)
-    place = set(_part_tokens(parts, ("place", "place_prefix", "region")))
-    trade = set(_part_tokens(parts, ("trade", "trade_name", "name")))
-    industry = set(_part_tokens(parts, ("industry", "industry_word")))
+    place_t = set(place.lower().split()) if place else set()
+    trade_s = trade.lower().replace(" ", "") if trade else ""
+    industry_t = set(industry.lower().split()) if industry else set()
     out = []
     for tok in tokens:
-        if tok in trade:
+        if trade_s and len(tok) >= 2 and tok in trade_s:
             out.append(2.0)
-        elif tok in place:
+        elif tok in place_t:
             out.append(0.5)
-        elif tok in industry:
+        elif tok in industry_t:
             out.append(0.7)
         else:
             out.append(1.0)
     return tuple(out)
-
-
-def _part_tokens(parts, names: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for name in names:
-        value = parts.get(name) if isinstance(parts, dict) else getattr(parts, name, None)
-        if value:
-            if isinstance(value, str):
-                out.extend(value.lower().split())
-            else:
-                for v in value:
-                    out.extend(str(v).lower().split())
-    return out
 
 
 def make_forms(name: str, schema: str | None = None) -> list[Form]:
@@ -104,29 +98,22 @@ def make_forms(name: str, schema: str | None = None) -> list[Form]:
     except Exception:  # noqa: BLE001 - a normaliser bug on one odd name must not stop a batch
         return []
     for raw in raw_forms:
-        tokens = tuple(t for t in raw.tokens if t)
+        tokens = tuple(t for t in raw.tokens if t and " " not in t)
         if not tokens:
             continue
         keys = tuple(token_key(t) or t for t in tokens)
         if keys in seen:
             continue
         seen.add(keys)
-        forms.append(Form(raw.text, keys, raw.kind, raw.legal_form, _part_boosts(raw, tokens)))
+        forms.append(Form(" ".join(tokens), keys, raw.kind, raw.legal_form, _part_boosts(raw, tokens)))
     return forms
 
 
-def token_similarity(a: str, b: str) -> float:
-    """Similarity of two token keys in [0, 1]: 1 when equal, an edit-distance score for close spellings.
+_VOWELS = frozenset("aeiouy")
 
-    Short tokens must be equal (an edit on a 3-letter token changes the word); an initial matches
-    a token that starts with it at 0.6; tokens of 4+ letters allow one edit, 8+ letters two
-    (an edit is an insertion, deletion, substitution or swap of neighbours).
-    """
-    if a == b:
-        return 1.0
+
+def _edit_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
-    if la == 1 or lb == 1:
-        return 0.6 if a[0] == b[0] else 0.0
     shorter = min(la, lb)
     if shorter < 4:
         return 0.0
@@ -135,6 +122,28 @@ def token_similarity(a: str, b: str) -> float:
     if dist > budget:
         return 0.0
     return 1.0 - 0.8 * dist / max(la, lb) - 0.05 * dist
+
+
+def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None = None) -> float:
+    """Similarity of two tokens in [0, 1], from their spelling and their ``token_key``.
+
+    Equal spellings score 1; equal keys (a spelling variant: Ri/Lee, Jong/Chong, Mohammed/Muhamad)
+    score 0.95 unless a token has no vowel (acronyms such as KKBC/GPC share keys by accident); an
+    initial matches a token that starts with it at 0.6; otherwise tokens of 4+ letters may differ
+    by one edit, 8+ letters by two (insertion, deletion, substitution or swap of neighbours).
+    """
+    if a == b:
+        return 1.0
+    if key_a is not None and key_a == key_b and key_a:
+        if _VOWELS.intersection(a) and _VOWELS.intersection(b):
+            return 0.95
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        return 0.6 if a[0] == b[0] else 0.0
+    best = _edit_similarity(a, b)
+    if key_a is not None and key_b is not None and key_a != key_b and best < 0.9:
+        best = max(best, 0.95 * _edit_similarity(key_a, key_b))
+    return best
 
 
 @dataclass(slots=True)
@@ -160,17 +169,18 @@ def compare_forms(
     unmatched rare tokens, or a query with an unmatched rare token, scores lower.
     """
     qk, ck = q.keys, c.keys
+    qt, ct = q.tokens, c.tokens
     sims: list[tuple[float, int, int]] = []
-    for i, a in enumerate(qk):
-        for j, b in enumerate(ck):
+    for i, a in enumerate(qt):
+        for j, b in enumerate(ct):
             if cache is not None:
                 key = (a, b)
                 s = cache.get(key)
                 if s is None:
-                    s = token_similarity(a, b)
+                    s = token_similarity(a, b, qk[i], ck[j])
                     cache[key] = s
             else:
-                s = token_similarity(a, b)
+                s = token_similarity(a, b, qk[i], ck[j])
             if s > 0.0:
                 sims.append((s, i, j))
     sims.sort(reverse=True)
@@ -187,17 +197,15 @@ def compare_forms(
         mq += qw[i] * s
         mc += cw[j] * s
         info += min(qw[i], cw[j]) * s
-        pairs.append((qk[i], ck[j], round(s, 3)))
+        pairs.append((qt[i], ct[j], round(s, 3)))
     tq = sum(qw) or 1.0
     tc = sum(cw) or 1.0
     cov_q = mq / tq
     cov_c = mc / tc
     score = 0.0 if cov_q + cov_c == 0 else 2 * cov_q * cov_c / (cov_q + cov_c)
-    joined_q = "".join(qk)
-    joined_c = "".join(ck)
-    string = Indel.normalized_similarity(joined_q, joined_c)
-    if len(qk) > 1 or len(ck) > 1:
-        string = max(string, Indel.normalized_similarity("".join(sorted(qk)), "".join(sorted(ck))))
+    string = Indel.normalized_similarity("".join(qt), "".join(ct))
+    if len(qt) > 1 or len(ct) > 1:
+        string = max(string, Indel.normalized_similarity("".join(sorted(qt)), "".join(sorted(ct))))
     unmatched = sum(w for i, w in enumerate(qw) if i not in used_q)
     return NameEvidence(score, cov_q, cov_c, string, info, unmatched, pairs)
 

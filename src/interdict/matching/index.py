@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from followthemoney import registry
 
 from interdict.matching.features import Form, make_forms
 from interdict.matching.query import NAME_PROPS, STRONG_ID_PROPS, clean_date, clean_identifier, clean_name
@@ -195,6 +194,8 @@ class _Builder:
         self.form_cache: dict[tuple[str, str], list[Form]] = {}
 
     def add(self, entity: Any, dprk_ids: set[str] | None) -> None:
+        from followthemoney import registry
+
         schema = entity.schema.name
         if schema == "Sanction":
             self.sanctions.append(entity)
@@ -235,11 +236,15 @@ class _Builder:
         if source.startswith("un"):
             refs.add(sid)
         self.un_refs.append(refs)
-        is_dprk = (
-            (dprk_ids is not None and entity.id in dprk_ids)
-            or sid.startswith(("KPi", "KPe"))
-            or any("DPRK" in p.upper() or "KOREA" in p.upper() for p in self.programs[-1])
-        )
+        if dprk_ids is not None:
+            is_dprk = entity.id in dprk_ids
+        else:
+            try:
+                from interdict.sources import is_dprk as _is_dprk
+
+                is_dprk = _is_dprk(entity)
+            except ImportError:  # pragma: no cover - sources is part of the package
+                is_dprk = sid.startswith(("KPi", "KPe"))
         self.dprk.append(bool(is_dprk))
         seen_texts: set[str] = set()
         for prop, weight in NAME_PROPS.items():
@@ -427,23 +432,71 @@ def index_path(index_dir: Path, fingerprint: str) -> Path:
     return Path(index_dir) / f"index-{safe}-v{INDEX_VERSION}.pkl"
 
 
+def _stamp(store: Any) -> dict[str, Any] | None:
+    """The DuckDB file's size and mtime: unchanged means no load has committed since (no store open needed)."""
+    settings = getattr(store, "settings", None)
+    if settings is None or getattr(settings, "database_url", ""):
+        return None
+    path = Path(settings.db_path)
+    if not path.exists():
+        return None
+    st = path.stat()
+    return {"db": str(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def cached_index_path(index_dir: Path, settings: Any) -> Path | None:
+    """The saved index for the store, found without opening the store when its file is unchanged.
+
+    ``current.json`` in the index directory remembers the store file's size and mtime when the
+    index was last confirmed against ``store.fingerprint()``; if both are still the same, no list
+    load has committed since, and the index it names is current.
+    """
+    marker = Path(index_dir) / "current.json"
+    if getattr(settings, "database_url", "") or not marker.exists():
+        return None
+    try:
+        import json
+
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        path = Path(settings.db_path)
+        st = path.stat()
+        if data.get("db") == str(path) and data.get("size") == st.st_size and data.get("mtime_ns") == st.st_mtime_ns:
+            candidate = Path(data["index"])
+            return candidate if candidate.exists() else None
+    except (OSError, ValueError, KeyError):
+        return None
+    return None
+
+
+def _write_marker(index_dir: Path, store: Any, path: Path) -> None:
+    stamp = _stamp(store)
+    if stamp is None:
+        return
+    import json
+
+    stamp["index"] = str(path)
+    try:
+        (Path(index_dir) / "current.json").write_text(json.dumps(stamp), encoding="utf-8")
+    except OSError:
+        pass
+
+
 def load_or_build(store: Any, index_dir: Path) -> Index:
     """The index for the store's current lists: from disk if its fingerprint matches, else built and saved."""
     fingerprint = str(store.fingerprint())
     path = index_path(index_dir, fingerprint)
     if path.exists():
         try:
-            return Index.load(path)
+            index = Index.load(path)
+            _write_marker(index_dir, store, path)
+            return index
         except Exception as exc:  # noqa: BLE001 - a corrupt or old file is rebuilt, not fatal
             log.warning("index %s unreadable (%s); rebuilding", path, exc)
     started = time.perf_counter()
-    try:
-        dprk_ids = {e.id for e in store.iter_entities(dprk_only=True) if e.id}
-    except TypeError:
-        dprk_ids = None
-    index = build_index(store.iter_entities(), fingerprint, dprk_ids)
+    index = build_index(store.iter_entities(), fingerprint)
     index.build_seconds = time.perf_counter() - started
     index.save(path)
+    _write_marker(index_dir, store, path)
     for old in Path(index_dir).glob("index-*.pkl"):
         if old != path:
             try:

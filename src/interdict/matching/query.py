@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from followthemoney import model, registry
-
 __all__ = [
     "PartyQuery",
     "Identifier",
@@ -108,6 +106,8 @@ def clean_country(value: Any) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    from followthemoney import registry
+
     return registry.country.clean(text)
 
 
@@ -186,6 +186,8 @@ def _clean_schema(schema: Any, problems: list[str]) -> str | None:
         return lowered[key]
     if key in aliases:
         return aliases[key]
+    from followthemoney import model
+
     found = model.get(text)
     if found is not None and found.is_a("Thing"):
         return found.name
@@ -317,6 +319,8 @@ def _take_prop(prop, values, names, weak, dates, countries, ids, addresses) -> N
         addresses += [v for v in values if isinstance(v, str)]
     else:
         # Any FtM identifier-typed property; unknown keys are ignored quietly (FtM ``quiet=True``).
+        from followthemoney import model, registry
+
         for schema_name in ("Vessel", "Company", "Person", "LegalEntity"):
             p = model.get(schema_name).get(prop)  # type: ignore[union-attr]
             if p is not None:

@@ -46,6 +46,10 @@ _FEATURE_POS = {name: i for i, name in enumerate(FEATURE_NAMES)}
 #: An equal strong identifier sets the score at least to this (then name agreement ranks within).
 IDENTIFIER_FLOOR = 0.97
 _INFO_SCALE = 20.0
+#: Retrieval cut-offs (share of the query's IDF weight a candidate's names cover); a candidate
+#: below them has a best name agreement too low to reach any useful threshold.
+MIN_COVERAGE = 0.45
+RELATIVE_COVERAGE = 0.5
 _UNMATCHED_SCALE = 10.0
 
 
@@ -188,8 +192,12 @@ class Scorer:
 
     # -- retrieval ----------------------------------------------------------------------------
     def retrieve(self, pq: PreparedQuery, k: int = 12, mask: np.ndarray | None = None,
-                 min_coverage: float = 0.3) -> list[tuple[int, float]]:
-        """Top ``k`` entities by the share of the query's key weight they cover (identifier hits first)."""
+                 min_coverage: float = MIN_COVERAGE, relative: float = RELATIVE_COVERAGE) -> list[tuple[int, float]]:
+        """Top ``k`` entities by the share of the query's key weight they cover (identifier hits first).
+
+        A candidate must cover at least ``min_coverage`` of the query's weight and ``relative``
+        times the best candidate's coverage: below that its name cannot score high enough to matter.
+        """
         index = self.index
         arrays: list[np.ndarray] = []
         weights: list[np.ndarray] = []
@@ -224,11 +232,10 @@ class Scorer:
             acc = acc / norm
             if mask is not None:
                 acc[~mask] = 0.0
-            if acc.shape[0] > k:
-                top = np.argpartition(-acc, k)[:k]
-            else:
-                top = np.arange(acc.shape[0])
-            top = top[acc[top] >= min_coverage]
+            best = float(acc.max()) if acc.shape[0] else 0.0
+            top = np.flatnonzero(acc >= max(min_coverage, relative * best))
+            if top.shape[0] > k:
+                top = top[np.argpartition(-acc[top], k)[:k]]
             found = sorted(((int(e), float(acc[e])) for e in top), key=lambda x: -x[1])
         else:
             found = []
@@ -277,7 +284,7 @@ class Scorer:
             x[_FEATURE_POS["name_match"]] = ev.score
             x[_FEATURE_POS["name_string"]] = ev.string
             x[_FEATURE_POS["name_info"]] = min(ev.info / _INFO_SCALE, 1.0)
-            x[_FEATURE_POS["name_exact"]] = 1.0 if qf.form.keys == cf.keys else 0.0
+            x[_FEATURE_POS["name_exact"]] = 1.0 if qf.form.text == cf.text else 0.0
             x[_FEATURE_POS["name_single_token"]] = 1.0 if min(len(qf.form.keys), len(cf.keys)) == 1 else 0.0
             x[_FEATURE_POS["name_unmatched_query"]] = min(ev.unmatched_query / _UNMATCHED_SCALE, 1.0)
             weak = qf.weak or float(index.form_weights[f]) < 0.7

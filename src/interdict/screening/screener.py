@@ -18,7 +18,7 @@ import numpy as np
 from interdict.exc import InvalidInput
 from interdict.matching.calibrate import Calibration, load_calibration
 from interdict.matching.explain import explain
-from interdict.matching.index import Index, build_index, load_or_build
+from interdict.matching.index import Index, build_index, cached_index_path, load_or_build
 from interdict.matching.query import PartyQuery, make_query
 from interdict.matching.scorer import ALGORITHM, ALGORITHM_VERSION, Scored, Scorer
 from interdict.model import Alert, Citation, Level, Reason, level_for
@@ -34,7 +34,25 @@ LIST_TITLES = {
     "us_ofac_cons": "OFAC Consolidated (non-SDN) List",
     "us_csl": "US Consolidated Screening List",
 }
+_SOURCE_ORDER = {"un_sc": 0, "us_ofac_sdn": 1, "us_ofac_cons": 2, "us_csl": 3}
 _ALIASES = {"un": "un", "ofac": "us_ofac", "sdn": "us_ofac_sdn", "csl": "us_csl"}
+
+
+class _LazyStore:
+    """Opens the store on first use (the cached index answers queries without it)."""
+
+    def __init__(self, settings: Any) -> None:
+        self._settings = settings
+        self._store: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._store is None:
+            from interdict.store import open_store
+
+            self._store = open_store(self._settings)
+        return getattr(self._store, name)
 
 
 def _list_title(source: str) -> str:
@@ -54,13 +72,29 @@ class Screener:
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
-    def open(cls, settings: Any = None, store: Any = None, calibration: Calibration | None = None) -> Screener:
-        """Open the store and load the index for its current lists (built and saved on first use)."""
+    def open(cls, settings: Any = None, store: Any = None, calibration: Calibration | None = None,
+             auto_load: bool = True) -> Screener:
+        """Open the store and load the index for its current lists (built and saved on first use).
+
+        With ``auto_load`` an empty store is first filled with the bundled list snapshots
+        (``interdict lists load``), so a fresh install screens without any setup.
+        """
         from interdict.config import get_settings
         from interdict.store import open_store
 
         settings = settings or get_settings()
+        if store is None:
+            cached = cached_index_path(settings.index_dir, settings)
+            if cached is not None:
+                try:
+                    return cls(Index.load(cached), calibration, store=_LazyStore(settings))
+                except Exception:  # noqa: BLE001 - fall back to the full check below
+                    pass
         store = store or open_store(settings)
+        if auto_load and not store.current_versions():
+            from interdict.lists import load
+
+            load(settings=settings, store=store)
         index = load_or_build(store, settings.index_dir)
         return cls(index, calibration, store=store)
 
@@ -71,21 +105,18 @@ class Screener:
 
     # -- self-description ----------------------------------------------------------------------
     def list_versions(self) -> dict[str, Any]:
-        """The list versions screened against, by source, as the store reports them."""
+        """The list versions screened against, by source: ``{source: {"version", "label", "sha256"}}``."""
         if self._versions is None:
             versions: dict[str, Any] = {}
             if self.store is not None and hasattr(self.store, "current_versions"):
-                try:
-                    for v in self.store.current_versions():
-                        data = v if isinstance(v, dict) else getattr(v, "__dict__", {})
-                        source = data.get("source") or data.get("name")
-                        if source:
-                            versions[str(source)] = {
-                                "version": data.get("version_id") or data.get("version"),
-                                "sha256": data.get("sha256"),
-                            }
-                except Exception:  # noqa: BLE001 - describing versions must never break screening
-                    versions = {}
+                current = self.store.current_versions()
+                items = current.values() if isinstance(current, dict) else current
+                for v in items:
+                    get = v.get if isinstance(v, dict) else (lambda k, _v=v: getattr(_v, k, None))
+                    source = get("source")
+                    if source:
+                        versions[str(source)] = {"version": get("id"), "label": get("label"),
+                                                 "sha256": get("sha256")}
             versions.setdefault("_index", {"version": self.index.fingerprint, "sha256": None})
             self._versions = versions
         return self._versions
@@ -173,6 +204,8 @@ class Screener:
         index = self.index
         hits: dict[int, Match] = {}
         order: list[int] = []
+        # equal scores: the designating list leads (UN, then OFAC), the CSL copy follows
+        scored = sorted(scored, key=lambda s: (-round(s.score, 9), _SOURCE_ORDER.get(index.sources[s.entity], 9)))
         for s in scored:
             e = s.entity
             group = int(index.groups[e])

@@ -1,0 +1,100 @@
+"""Feature functions: token similarity, name alignment, dates, countries."""
+
+from __future__ import annotations
+
+import pytest
+
+from interdict.matching.features import (
+    Form,
+    compare_countries,
+    compare_dates,
+    compare_forms,
+    make_forms,
+    token_similarity,
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "ka", "kb", "low", "high"),
+    [
+        ("kim", "kim", None, None, 1.0, 1.0),
+        ("jong", "chong", "cong", "cong", 0.95, 0.95),  # spelling variant by key
+        ("kkbc", "gpc", "kpc", "kpc", 0.0, 0.0),  # acronyms sharing a key by accident
+        ("mohammed", "mohamed", None, None, 0.85, 0.95),  # one edit
+        ("salek", "salem", None, None, 0.75, 0.9),
+        ("kim", "kin", None, None, 0.0, 0.0),  # short tokens must be equal
+        ("j", "jong", None, None, 0.6, 0.6),  # initial
+        ("j", "kim", None, None, 0.0, 0.0),
+        ("hongxiang", "hongxaing", None, None, 0.8, 0.95),  # swap of neighbours
+        ("abdulrahman", "abdurahmaan", None, None, 0.7, 0.9),  # two edits on a long token
+        ("smith", "jones", None, None, 0.0, 0.0),
+    ],
+)
+def test_token_similarity(a, b, ka, kb, low, high):
+    s = token_similarity(a, b, ka, kb)
+    assert low <= s <= high
+    assert s == token_similarity(b, a, kb, ka)
+
+
+def form(text: str, keys: tuple[str, ...] | None = None, legal: str | None = None) -> Form:
+    toks = tuple(text.split())
+    return Form(text, keys or toks, "latin", legal, tuple(1.0 for _ in toks))
+
+
+def test_compare_forms_full_and_partial():
+    q = form("kim jong un")
+    full = compare_forms(q, (2.0, 3.0, 4.0), form("kim jong un"), (2.0, 3.0, 4.0))
+    assert full.score == pytest.approx(1.0)
+    partial = compare_forms(q, (2.0, 3.0, 4.0), form("kim jong sik"), (2.0, 3.0, 5.0))
+    assert 0.3 < partial.score < 0.7
+    assert partial.unmatched_query == pytest.approx(4.0)
+
+
+def test_compare_forms_weights_rare_tokens():
+    q = form("korea tangun trading")
+    # sharing the rare trade name beats sharing two common words
+    rare = compare_forms(q, (0.5, 6.0, 0.7), form("tangun company"), (6.0, 0.4))
+    common = compare_forms(q, (0.5, 6.0, 0.7), form("korea trading ryonbong"), (0.5, 0.7, 6.0))
+    assert rare.score > common.score
+
+
+def test_compare_forms_order_free():
+    a = compare_forms(form("jong un kim"), (3.0, 4.0, 2.0), form("kim jong un"), (2.0, 3.0, 4.0))
+    assert a.score == pytest.approx(1.0)
+
+
+def test_make_forms_uses_names_package():
+    forms = make_forms("김정은", "Person")
+    assert any(f.text == "kim jong un" for f in forms)
+    assert all(len(f.keys) == len(f.tokens) == len(f.boosts) for f in forms)
+    assert make_forms("!!!", None) == []
+
+
+def test_make_forms_boosts_trade_name_over_place():
+    forms = make_forms("丹东鸿祥实业发展有限公司", "Company")
+    pinyin = next(f for f in forms if "hongxiang" in f.tokens)
+    boosts = dict(zip(pinyin.tokens, pinyin.boosts, strict=True))
+    assert boosts["hongxiang"] > boosts["dandong"]
+
+
+@pytest.mark.parametrize(
+    ("q", "c", "match", "mismatch"),
+    [
+        (["1984-01-08"], ["1984-01-08"], 1.0, 0.0),
+        (["1984"], ["1984-01-08"], 0.7, 0.0),
+        (["1985"], ["1984-01-08"], 0.0, 0.0),  # a year off: neither agreement nor contradiction
+        (["1960"], ["1984-01-08"], 0.0, 1.0),
+        ([], ["1984"], 0.0, 0.0),  # missing evidence costs nothing
+        (["1984-02-02"], ["1984-01-08"], 0.4, 0.0),
+    ],
+)
+def test_compare_dates(q, c, match, mismatch):
+    assert compare_dates(q, c) == (match, mismatch)
+
+
+@pytest.mark.parametrize(
+    ("q", "c", "expected"),
+    [(["kp"], ["kp", "cn"], (1.0, 0.0)), (["us"], ["kp"], (0.0, 1.0)), ([], ["kp"], (0.0, 0.0))],
+)
+def test_compare_countries(q, c, expected):
+    assert compare_countries(q, c) == expected

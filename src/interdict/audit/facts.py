@@ -18,7 +18,7 @@ from typing import Any
 
 from followthemoney import model
 
-__all__ = ["Facts", "facts_of", "facts_hash", "new_facts", "KINDS"]
+__all__ = ["Facts", "facts_of", "facts_hash", "new_facts", "KINDS", "MATTERS"]
 
 # fact kind -> readable noun; which FtM property types feed each kind.
 KINDS: dict[str, str] = {
@@ -28,6 +28,8 @@ KINDS: dict[str, str] = {
     "identifiers": "identifier",
     "addresses": "address",
 }
+#: The kinds whose new values re-open a false positive (an address alone does not make a false match true).
+MATTERS = ("names", "birth_dates", "countries", "identifiers")
 _TYPE_KIND = {"name": "names", "date": None, "country": "countries", "identifier": "identifiers",
               "address": "addresses"}
 _BIRTH_PROPS = {"birthDate", "incorporationDate", "buildDate"}
@@ -85,6 +87,8 @@ def new_facts(before: Facts, after: Facts, side: str) -> list[str]:
     """Readable list of facts present in ``after`` but not in ``before`` (``side`` names whose facts)."""
     reasons = []
     for kind, noun in KINDS.items():
+        if kind not in MATTERS:
+            continue
         added = sorted(set(after.get(kind, [])) - set(before.get(kind, [])))
         for value in added[:5]:
             reasons.append(f"{side}: new {noun} {value!r}")

@@ -27,6 +27,7 @@ LINK_KINDS: dict[str, tuple[int, float]] = {
     "address": (25, 0.8),
     "ip": (5, 0.5),
 }
+WEAK_KINDS = frozenset({"ip", "address", "email_pattern"})
 MAX_CLUSTER = 200  # groups larger than this are reported but do not pass evidence around
 
 
@@ -79,19 +80,45 @@ class Cluster:
 
 
 def build_clusters(size: int, shared: dict[str, dict[str, set[int]]]) -> tuple[list[Cluster], dict[int, Cluster]]:
-    """Union accounts over rare shared attributes; ``shared[kind][value]`` = accounts with it."""
+    """Union accounts over rare shared attributes; ``shared[kind][value]`` = accounts with it.
+
+    Strong kinds (device, payment account, document, photo, phone, mailbox) link on their own.
+    Weak kinds (uncommon IP, shipping address, e-mail pattern) link two accounts only when they
+    share at least two different weak attributes (a laptop farm's IP *and* address; not one
+    coworking IP or one common e-mail stem), so chains of coincidences do not merge groups.
+    """
     uf = UnionFind(size)
     links: list[Link] = []
+    weak_pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
+    weak_links: list[Link] = []
     for kind, values in shared.items():
         cap, _ = LINK_KINDS[kind]
         for value, members in values.items():
             if len(members) < 2 or len(members) > cap:
                 continue
             ordered = sorted(members)
-            links.append(Link(kind, value, ordered))
+            link = Link(kind, value, ordered)
+            if kind in WEAK_KINDS:
+                weak_links.append(link)
+                for x in range(len(ordered)):
+                    for y in range(x + 1, len(ordered)):
+                        weak_pairs[(ordered[x], ordered[y])].add(kind)
+                continue
+            links.append(link)
             first = ordered[0]
             for other in ordered[1:]:
                 uf.union(first, other)
+    for (a, b), kinds in weak_pairs.items():
+        if len(kinds) >= 2:
+            uf.union(a, b)
+    for link in weak_links:
+        # keep a weak link as evidence of the group when its members ended up together
+        roots = {uf.find(m) for m in link.members}
+        if len(roots) < len(link.members):
+            for root in roots:
+                members = [m for m in link.members if uf.find(m) == root]
+                if len(members) >= 2:
+                    links.append(Link(link.kind, link.value, members))
     groups: dict[int, set[int]] = defaultdict(set)
     for link in links:
         for m in link.members:

@@ -145,6 +145,7 @@ class EventAggregates:
     nexus: np.ndarray = field(init=False)
     switches: np.ndarray = field(init=False)
     max_session: np.ndarray = field(init=False)
+    long_sessions: np.ndarray = field(init=False)
     first_ts: np.ndarray = field(init=False)
     last_ts: np.ndarray = field(init=False)
     kp_hits: np.ndarray = field(init=False)
@@ -162,8 +163,6 @@ class EventAggregates:
     ip_table: _KeyTable = field(default_factory=_KeyTable)
     device_table: _KeyTable = field(default_factory=_KeyTable)
     payout_table: _KeyTable = field(default_factory=_KeyTable)
-    ip_vpn: list[bool] = field(default_factory=list)
-    ip_kind: list[int] = field(default_factory=list)  # 0 normal, 1 KP (grade A), 2 weak range
     unknown_accounts: dict[str, list[int]] = field(default_factory=dict)  # id -> [count, first line]
     problem_counts: dict[str, int] = field(default_factory=dict)
     events_read: int = 0
@@ -183,6 +182,7 @@ class EventAggregates:
         self.nexus = np.zeros(size, np.int64)
         self.switches = np.zeros(size, np.int64)
         self.max_session = np.zeros(size, np.float64)
+        self.long_sessions = np.zeros(size, np.int64)
         self.first_ts = np.full(size, np.iinfo(np.int64).max, np.int64)
         self.last_ts = np.full(size, np.iinfo(np.int64).min, np.int64)
         self.kp_hits = np.zeros(size, np.int64)
@@ -201,7 +201,10 @@ class EventAggregates:
         self._claimed = np.array([self._country_code(c) if c else -1 for c in self.claimed_country], np.int64)
         self._last_ts = np.full(size, np.iinfo(np.int64).min, np.int64)
         self._last_country = np.full(size, -1, np.int64)
-        self._recent_keys: list[np.ndarray] = []
+        self._recent_keys: np.ndarray | None = None
+        self.ip_kind = np.zeros(1024, np.int8)  # per IP code: 0 normal, 1 DPRK space, 2 weak range
+        self.ip_vpn = np.zeros(1024, bool)  # per IP code: seen as a VPN/proxy/hosting exit
+        self._seen: dict[str, set[int]] = {}
 
     # ------------------------------------------------------------------ code tables
     def _country_code(self, iso: str) -> int:
@@ -264,8 +267,17 @@ def _to_float(column: pa.Array) -> np.ndarray:
 _NO_TS = np.iinfo(np.int64).min
 
 
+def _strptime_np(col: pa.Array, fmt: str) -> np.ndarray:
+    parsed = pc.strptime(col, format=fmt, unit="s", error_is_null=True)
+    return pc.fill_null(parsed.cast(pa.int64()), _NO_TS).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _timestamps(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Seconds since the epoch (UTC) and a per-row status: 0 ok, 1 no zone (assumed UTC), 2 bad, 3 missing."""
+    """Seconds since the epoch (UTC) and a per-row status: 0 ok, 1 no zone (assumed UTC), 2 bad, 3 missing.
+
+    Vectorised: ISO 8601 with ``T`` or space and a zone (``Z``, ``+09:00``, ``+0900``) parse in one
+    pass; only rows that fail are normalised (fractions, missing seconds) and tried without zone.
+    """
     n = len(column)
     status = np.zeros(n, np.int8)
     if pa.types.is_timestamp(column.type):
@@ -277,30 +289,21 @@ def _timestamps(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         status[null] = 3
         return out, status
     col = pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
-    parsed = pc.strptime(col, format="%Y-%m-%dT%H:%M:%S%z", unit="s", error_is_null=True)
-    out = pc.fill_null(parsed.cast(pa.int64()), _NO_TS).to_numpy(zero_copy_only=False).astype(np.int64)
+    out = _strptime_np(col, "%Y-%m-%dT%H:%M:%S%z")
     bad = np.nonzero(out == _NO_TS)[0]
-    if len(bad):
-        sub = col.take(pa.array(bad))
-        missing = pc.is_null(sub).to_numpy(zero_copy_only=False)
-        norm = pc.replace_substring_regex(
-            pc.utf8_trim_whitespace(sub), r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?\s*", r"\1T\2"
-        )
-        norm = pc.replace_substring_regex(norm, r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})($|[+Z-])", r"\1:00\2")
-        zoned = pc.strptime(norm, format="%Y-%m-%dT%H:%M:%S%z", unit="s", error_is_null=True)
-        naive = pc.strptime(norm, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-        zoned_np = pc.fill_null(zoned.cast(pa.int64()), _NO_TS).to_numpy(zero_copy_only=False)
-        naive_np = pc.fill_null(naive.cast(pa.int64()), _NO_TS).to_numpy(zero_copy_only=False)
-        for j, row in enumerate(bad):
-            if missing[j]:
-                status[row] = 3
-            elif zoned_np[j] != _NO_TS:
-                out[row] = zoned_np[j]
-            elif naive_np[j] != _NO_TS:
-                out[row] = naive_np[j]
-                status[row] = 1
-            else:
-                status[row] = 2
+    if not len(bad):
+        return out, status
+    sub = col.take(pa.array(bad))
+    missing = pc.is_null(sub).to_numpy(zero_copy_only=False)
+    norm = pc.replace_substring_regex(
+        pc.utf8_trim_whitespace(sub), r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?\s*", r"\1T\2"
+    )
+    norm = pc.replace_substring_regex(norm, r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})($|[+Z-])", r"\1:00\2")
+    zoned = _strptime_np(norm, "%Y-%m-%dT%H:%M:%S%z")
+    naive = _strptime_np(norm, "%Y-%m-%dT%H:%M:%S")
+    sub_status = np.where(missing, 3, np.where(zoned != _NO_TS, 0, np.where(naive != _NO_TS, 1, 2))).astype(np.int8)
+    out[bad] = np.where(zoned != _NO_TS, zoned, np.where(naive != _NO_TS, naive, _NO_TS))
+    status[bad] = sub_status
     return out, status
 
 
@@ -368,10 +371,14 @@ class _Folder:
         kind, valid = _classify_ip(value)
         if not valid:
             return -2
-        code = self.agg.ip_table.code(value.strip())
-        if code >= 0 and code == len(self.agg.ip_kind):
-            self.agg.ip_kind.append(kind)
-            self.agg.ip_vpn.append(False)
+        agg = self.agg
+        code = agg.ip_table.code(value.strip())
+        if code >= len(agg.ip_kind):
+            grow = max(code + 1, 2 * len(agg.ip_kind))
+            agg.ip_kind = np.concatenate([agg.ip_kind, np.zeros(grow - len(agg.ip_kind), np.int8)])
+            agg.ip_vpn = np.concatenate([agg.ip_vpn, np.zeros(grow - len(agg.ip_vpn), bool)])
+        if code >= 0:
+            agg.ip_kind[code] = kind
         return code
 
     def _device(self, value: str) -> int:
@@ -506,17 +513,21 @@ class _Folder:
         key ^= (ip.astype(np.uint64) + np.uint64(7)) * np.uint64(0x165667B19E3779F9)
         key ^= (dev.astype(np.uint64) + np.uint64(11)) * np.uint64(0x27D4EB2F165667C5)
         key ^= np.nan_to_num(session, nan=-1.0).astype(np.int64).astype(np.uint64) * np.uint64(0x94D049BB133111EB)
-        _, first_idx = np.unique(key, return_index=True)
-        dup = np.ones(n, bool)
-        dup[first_idx] = False
-        if self.agg._recent_keys:
-            dup |= np.isin(key, np.concatenate(self.agg._recent_keys))
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        dup = np.zeros(n, bool)
+        dup[order[1:]] = sorted_key[1:] == sorted_key[:-1]  # later copies within the batch
+        prev = self.agg._recent_keys
+        if prev is not None and len(prev):
+            pos = np.searchsorted(prev, key)
+            pos[pos >= len(prev)] = len(prev) - 1
+            dup |= prev[pos] == key
         dup &= ~bad_acct & (ts != _NO_TS)
         if dup.any():
             agg.duplicates += int(dup.sum())
             for row in np.nonzero(dup)[0]:
                 _problem(agg, self.problems, "duplicate", "duplicate event (same account, time, IP, device, session), skipped", lines[row], file)
-        self.agg._recent_keys = (self.agg._recent_keys + [key])[-2:]
+        self.agg._recent_keys = sorted_key
 
         keep = ~bad_acct & ~dup
         if not keep.all():
@@ -560,7 +571,7 @@ class _Folder:
         if nexus.any():
             agg.nexus += np.bincount(acct, weights=nexus, minlength=size).astype(np.int64)
             self._first_line(agg.lines["nexus"], acct, lines_k, nexus)
-            for a, c in set(zip(acct[nexus].tolist(), city[nexus].tolist(), strict=True)):
+            for a, c in self._new_pairs("city", acct[nexus], city[nexus]):
                 if len(agg.nexus_cities[a]) < 8:
                     agg.nexus_cities[a].add(self.city_names[c])
 
@@ -568,60 +579,65 @@ class _Folder:
         has_session = ~np.isnan(session)
         if has_session.any():
             np.maximum.at(agg.max_session, acct[has_session], session[has_session])
-            self._first_line(agg.lines["session"], acct, lines_k, np.nan_to_num(session, nan=0.0) >= 86400)
+            long_rows = np.nan_to_num(session, nan=0.0) >= 86400
+            if long_rows.any():
+                agg.long_sessions += np.bincount(acct, weights=long_rows, minlength=size).astype(np.int64)
+                self._first_line(agg.lines["session"], acct, lines_k, long_rows)
 
         # IPs: DPRK space, per-account sets, accounts per IP
         has_ip = ip >= 0
         if has_ip.any():
-            kinds = np.asarray(agg.ip_kind, np.int8)[ip[has_ip]]
-            ia = acct[has_ip]
-            agg.kp_hits += np.bincount(ia, weights=kinds == 1, minlength=size).astype(np.int64)
-            agg.kp_weak_hits += np.bincount(ia, weights=kinds == 2, minlength=size).astype(np.int64)
-            kp_rows = np.zeros(m, bool)
-            kp_rows[np.nonzero(has_ip)[0][kinds == 1]] = True
-            weak_rows = np.zeros(m, bool)
-            weak_rows[np.nonzero(has_ip)[0][kinds == 2]] = True
-            self._first_line(agg.lines["kp"], acct, lines_k, kp_rows)
-            self._first_line(agg.lines["kp_weak"], acct, lines_k, weak_rows)
-            pairs = np.unique(np.stack([ia, ip[has_ip], vpn[has_ip]], axis=1), axis=0)
-            table, ip_sets, ip_vpn, ip_kind = agg.ip_table, agg.ips, agg.ip_vpn, agg.ip_kind
-            for a, code, v in pairs.tolist():
-                if v:
-                    ip_vpn[code] = True
+            ia, ic = acct[has_ip], ip[has_ip]
+            kinds = agg.ip_kind[ic]
+            special = kinds > 0
+            if special.any():
+                agg.kp_hits += np.bincount(ia, weights=kinds == 1, minlength=size).astype(np.int64)
+                agg.kp_weak_hits += np.bincount(ia, weights=kinds == 2, minlength=size).astype(np.int64)
+                rows = np.nonzero(has_ip)[0]
+                kp_rows = np.zeros(m, bool)
+                kp_rows[rows[kinds == 1]] = True
+                weak_rows = np.zeros(m, bool)
+                weak_rows[rows[kinds == 2]] = True
+                self._first_line(agg.lines["kp"], acct, lines_k, kp_rows)
+                self._first_line(agg.lines["kp_weak"], acct, lines_k, weak_rows)
+                for a, code in self._new_pairs("kp_ip", ia[special], ic[special]):
+                    if len(agg.kp_ips[a]) < 5:
+                        agg.kp_ips[a].add(agg.ip_table.values[code])
+            vpn_ips = ic[vpn[has_ip] == 1]
+            if len(vpn_ips):
+                agg.ip_vpn[vpn_ips] = True
+            table, ip_sets = agg.ip_table, agg.ips
+            for a, code in self._new_pairs("ip", ia, ic):
                 table.link(code, a)
-                s = ip_sets[a]
-                if code not in s:
-                    if len(s) < IP_PER_ACCOUNT_CAP:
-                        s.add(code)
-                    else:
-                        agg.ip_overflow[a] += 1
-                if ip_kind[code] and len(agg.kp_ips[a]) < 5:
-                    agg.kp_ips[a].add(table.values[code])
+                s_ = ip_sets[a]
+                if len(s_) < IP_PER_ACCOUNT_CAP:
+                    s_.add(code)
+                else:
+                    agg.ip_overflow[a] += 1
         # devices
         has_dev = dev >= 0
         if has_dev.any():
-            pairs = np.unique(np.stack([acct[has_dev], dev[has_dev]], axis=1), axis=0)
             table = agg.device_table
-            for a, code in pairs.tolist():
+            for a, code in self._new_pairs("device", acct[has_dev], dev[has_dev]):
                 table.link(code, a)
                 if len(agg.devices[a]) < DEVICE_PER_ACCOUNT_CAP:
                     agg.devices[a].add(code)
         # countries
         has_c = cty >= 0
         if has_c.any():
-            for a, c in np.unique(np.stack([acct[has_c], cty[has_c]], axis=1), axis=0).tolist():
+            for a, c in self._new_pairs("country", acct[has_c], cty[has_c]):
                 if len(agg.countries[a]) < COUNTRY_CAP:
                     agg.countries[a].add(agg.country_name(c))
         # locales and remote tools
         has_l = loc >= 0
         if has_l.any():
-            for a, c in np.unique(np.stack([acct[has_l], loc[has_l]], axis=1), axis=0).tolist():
+            for a, c in self._new_pairs("locale", acct[has_l], loc[has_l]):
                 if len(agg.locales[a]) < 8:
                     agg.locales[a].add(self.locale_names[c // 2])
         has_t = tool >= 0
         if has_t.any():
             self._first_line(agg.lines["remote"], acct, lines_k, has_t)
-            for a, c in np.unique(np.stack([acct[has_t], tool[has_t]], axis=1), axis=0).tolist():
+            for a, c in self._new_pairs("tool", acct[has_t], tool[has_t]):
                 if len(agg.tools[a]) < 8:
                     agg.tools[a].add(self.tool_names[c])
 
@@ -700,6 +716,18 @@ class _Folder:
             except (TypeError, ValueError):
                 _problem(agg, self.problems, "amount_bad", f"unreadable payout amount {cols['payout_amount'][j]!r}, ignored", lines[row], self.file, field="payout_amount")
 
+    _RADIX = 1 << 32
+
+    def _new_pairs(self, name: str, accounts: np.ndarray, codes: np.ndarray) -> list[tuple[int, int]]:
+        """(account, code) pairs of this batch never seen before (each pair is processed once)."""
+        keys = np.unique(accounts.astype(np.int64) * self._RADIX + codes.astype(np.int64))
+        seen = self.agg._seen.setdefault(name, set())
+        fresh = [k for k in keys.tolist() if k not in seen]
+        if not fresh:
+            return []
+        seen.update(fresh)
+        return [(k // self._RADIX, k % self._RADIX) for k in fresh]
+
     @staticmethod
     def _first_line(target: np.ndarray, acct: np.ndarray, lines: np.ndarray, mask: np.ndarray) -> None:
         if not mask.any():
@@ -744,7 +772,7 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
 
     reader = pacsv.open_csv(
         path,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 22, use_threads=False),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24, use_threads=False),
         parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names}, include_columns=wanted, strings_can_be_null=True

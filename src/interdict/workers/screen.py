@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from interdict.exc import InputProblem, ProblemLog
-from interdict.model import Alert, Level, Reason, combine_scores, level_for
+from interdict.model import Alert, Grade, Level, Reason, combine_scores, level_for
 from interdict.rules import Rule, load_pack
 from interdict.workers.clusters import Cluster, build_clusters
 from interdict.workers.events import EventAggregates, aggregate_events
@@ -21,6 +21,9 @@ __all__ = ["WorkerScreening", "screen_contractors", "default_places", "open_defa
 
 REVIEW = 0.5
 BLOCK = 0.85
+#: Rules that describe a shared attribute (the link itself), not independent evidence.
+LINK_RULES = frozenset({"PAY-02", "PAY-04", "NET-02.ip", "NET-02.device", "IDN-01.document", "IDN-01.phone",
+                        "IDN-01.email", "IDN-02", "HW-03"})
 
 
 def default_places() -> PlaceLookup | None:
@@ -77,39 +80,48 @@ class WorkerScreening:
 
 
 def _propagate(signals: Signals, own: list[list[Reason]], cluster: Cluster, member: int, rule: Rule) -> list[Reason]:
-    """The other members' reasons, discounted by the propagation factor and this member's link weight."""
+    """One CLUSTER reason: the strongest other member's own evidence, discounted.
+
+    The score is ``propagation x link weight x`` the best other member's own combined score, so
+    a contractor sharing a device with a blocked account is reviewed, while weak evidence spread
+    over a group never adds up to more than its strongest member. When the other member's
+    evidence is only grade C, the propagated reason is grade C too (it cannot block).
+    """
     if not cluster.passes_evidence:
         return []
     factor = float(rule.params.get("propagation", 0.6)) * cluster.member_weight.get(member, 0.5)
     mine = {r.rule_id for r in own[member]}
-    best: dict[str, tuple[Reason, list[str]]] = {}
+    best, best_score, best_reasons = None, 0.0, []
     for other in cluster.members:
-        if other == member:
+        if other == member or not own[other]:
             continue
-        for reason in own[other]:
-            if reason.rule_id in mine:
-                continue
-            held = best.get(reason.rule_id)
-            who = signals.profiles[other].id
-            if held is None or reason.score > held[0].score:
-                best[reason.rule_id] = (reason, (held[1] if held else []) + [who])
-            else:
-                held[1].append(who)
-    out = []
+        # the sharing itself (PAY-04, NET-02, IDN-01...) is already on this member: count only the
+        # other member's independent evidence, or a couple's joint account would score twice
+        # and facts this member already has (a household's shared address) count once
+        independent = [r for r in own[other] if r.rule_id not in LINK_RULES and r.rule_id not in mine]
+        if not independent:
+            continue
+        score = combine_scores(independent)
+        if score > best_score:
+            best, best_score, best_reasons = other, score, independent
+    if best is None or best_score * factor < 0.05:
+        return []
+    strong = [r for r in best_reasons if r.grade != Grade.C]
+    citation = rule.citation if strong else rule.citation.model_copy(update={"grade": Grade.C})
     kinds = sorted({link.kind for link in cluster.links if member in link.members})
-    for rid, (reason, members) in sorted(best.items()):
-        out.append(
-            Reason(
-                rule_id=f"CLUSTER:{rid}",
-                summary=f"Linked account(s) {', '.join(members[:5])} in cluster {cluster.id} "
-                f"(via shared {', '.join(kinds)}): {reason.summary}",
-                score=round(reason.score * factor, 4),
-                evidence={"cluster": cluster.id, "members": members, "linked_by": kinds,
-                          "factor": round(factor, 3), "original_rule": rid},
-                citation=reason.citation,
-            )
-        )
-    return out
+    others = [signals.profiles[m].id for m in cluster.members if m != member]
+    best_id = signals.profiles[best].id
+    top = sorted(best_reasons, key=lambda r: -r.score)[:6]
+    return [Reason(
+        rule_id="CLUSTER",
+        summary=f"In cluster {cluster.id} with {len(others)} other account(s) (shared {', '.join(kinds)}); "
+        f"linked account {best_id} scores {best_score:.2f} on its own ({', '.join(r.rule_id for r in top)}).",
+        score=round(min(1.0, best_score * factor), 4),
+        evidence={"cluster": cluster.id, "members": others[:50], "linked_by": kinds, "strongest_member": best_id,
+                  "strongest_member_score": round(best_score, 4), "strongest_member_signals": [r.rule_id for r in top],
+                  "factor": round(factor, 3)},
+        citation=citation,
+    )]
 
 
 def _cluster_summary(signals: Signals, cluster: Cluster, alerts: list[Alert]) -> dict[str, Any]:
@@ -117,8 +129,7 @@ def _cluster_summary(signals: Signals, cluster: Cluster, alerts: list[Alert]) ->
     members = [profiles[m].id for m in cluster.members]
     by_id = {a.subject: a for a in alerts}
     levels = Counter(by_id[m].level.value for m in members if m in by_id)
-    rules = Counter(r.rule_id for m in members if m in by_id for r in by_id[m].reasons
-                    if not r.rule_id.startswith("CLUSTER:"))
+    rules = Counter(r.rule_id for m in members if m in by_id for r in by_id[m].reasons if r.rule_id != "CLUSTER")
     links = [{"kind": link.kind, "value": link.value, "members": [profiles[m].id for m in link.members]}
              for link in cluster.links]
     score = max((by_id[m].score for m in members if m in by_id), default=0.0)

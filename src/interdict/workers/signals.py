@@ -67,15 +67,23 @@ def normalise_mailbox(email: str | None) -> str | None:
     return f"{local}@{domain}" if local else None
 
 
-def email_pattern(email: str | None, min_stem: int = 6) -> str | None:
-    """The address with digits and separators removed from the local part (``jsmith.dev``), or None when short."""
+def email_pattern(email: str | None, min_stem: int = 6, name: str | None = None) -> str | None:
+    """The local part with digits and separators removed (``devmaster#@gmail.com``), or None.
+
+    None when the stem is short, has no digits to vary, or is built from the holder's own name
+    (``jsmith12`` is how people name mailboxes, not a pattern shared by an operation).
+    """
     box = normalise_mailbox(email)
     if not box:
         return None
     local, _, domain = box.rpartition("@")
     stem = re.sub(r"[\d._\-]+", "", local)
-    if len(stem) < min_stem or stem == local:
+    if len(stem) < min_stem or stem == local.replace(".", "").replace("_", "").replace("-", ""):
         return None  # no digits to vary: the mailbox key already covers it
+    if name:
+        tokens = [t for t in _fold(name).split() if len(t) >= 3]
+        if any(t in stem for t in tokens):
+            return None
     return f"{stem}#@{domain}"
 
 
@@ -117,11 +125,16 @@ class Signals:
         return self.place_cache[text]
 
     def _profile_places(self, profile: Profile) -> list[tuple[str, str]]:
+        """(kind, address) of shipping addresses in DPRK-nexus places, except the claimed home city."""
         out = []
+        home = _fold(profile.city or "")
         for address in profile.shipping:
             kind = self.place(address.text)
-            if kind:
-                out.append((kind, address.text))
+            if not kind:
+                continue
+            if profile.country == "cn" and home and address.country in (None, "cn") and home in _fold(address.text):
+                continue  # a contractor who says they live in Shenyang ships to Shenyang: TP-12 covers it
+            out.append((kind, address.text))
         return out
 
     def ids(self, members: Any, exclude: int | None = None) -> list[str]:
@@ -146,7 +159,7 @@ class Signals:
             add("photo", profile.photo_hash, i)
             add("phone", profile.phone if profile.phone and len(profile.phone) >= 6 else None, i)
             add("email", normalise_mailbox(profile.email), i)
-            add("email_pattern", email_pattern(profile.email, min_stem), i)
+            add("email_pattern", email_pattern(profile.email, min_stem, profile.name), i)
             for address in profile.shipping:
                 key = _address_key(address.text)
                 add("address", key if len(key) >= 8 else None, i)
@@ -277,8 +290,18 @@ class Signals:
                                    {"shared": client_dev}))
         if devs:
             n = len({x for d in devs for x in d["shared_with"]})
+            # one other account (a couple's joint account) is weaker than an account paying several
+            weight = self.rules["PAY-04"].weight * (self.p("PAY-04", "pair_factor", 0.75) if n == 1 else 1.0)
+            others = {m for d in devs for m in self.sharing("payment", i, d["account"])}
+            home = (profile.country, _fold(profile.city or ""))
+            same_home = bool(profile.city) and all(
+                (self.profiles[m].country, _fold(self.profiles[m].city or "")) == home for m in others)
+            if same_home:
+                # every account sharing it claims the same home: a household's joint account is the
+                # likelier story, so it weighs less (still shown)
+                weight *= self.p("PAY-04", "same_home_factor", 0.5)
             out.append(self.reason("PAY-04", f"Payment account shared with {n} other contractor account(s): "
-                                   f"{', '.join(devs[0]['shared_with'][:5])}.", {"shared": devs}))
+                                   f"{', '.join(devs[0]['shared_with'][:5])}.", {"shared": devs}, score=weight))
         for acc in accounts:
             if acc["holder"]:
                 for hit in self.screen_name(acc["holder"], "LegalEntity", [acc["country"]] if acc["country"] else []):
@@ -306,7 +329,7 @@ class Signals:
                                    {"phone": profile.phone, "shared_with": self.ids(others)}))
         box = normalise_mailbox(profile.email)
         others = self.sharing("email", i, box)
-        pattern = email_pattern(profile.email, self.p("IDN-01.email", "min_stem_length", 6))
+        pattern = email_pattern(profile.email, self.p("IDN-01.email", "min_stem_length", 6), profile.name)
         others_pattern = [m for m in self.sharing("email_pattern", i, pattern) if m not in others]
         if len(others_pattern) + 1 > self.p("IDN-01.email", "max_accounts", 8):
             others_pattern = []
@@ -371,12 +394,16 @@ class Signals:
         kinds = self.place_kinds[i]
         border = [t for k, t in kinds if k in {"border", "dprk"}]
         hub = [t for k, t in kinds if k == "hub"]
+        # a contractor who claims to live in China ships to China: weaker than a reshipment abroad
+        factor = self.p("HW-02.border", "claimed_cn_factor", 0.5) if profile.country == "cn" else 1.0
         if border:
             out.append(self.reason("HW-02.border", f"Equipment shipped to a Chinese county on the DPRK border: "
-                                   f"{border[0]}.", {"addresses": border}))
+                                   f"{border[0]}.", {"addresses": border, "claimed_country": profile.country},
+                                   score=self.rules["HW-02.border"].weight * factor))
         elif hub:
             out.append(self.reason("HW-02.hub", f"Equipment shipped to a DPRK-nexus hub city: {hub[0]}.",
-                                   {"addresses": hub}))
+                                   {"addresses": hub, "claimed_country": profile.country},
+                                   score=self.rules["HW-02.hub"].weight * factor))
         return out
 
     # -- company
@@ -394,10 +421,12 @@ class Signals:
             industry = (profile.company_industry or "").lower() + " "
             it_company = not profile.company_industry or any(w in industry for w in _IT_WORDS)
             if 0 <= age <= self.p("TP-04", "max_company_age_days", 1095) and it_company:
+                # a young company with a young website is one fact seen twice: count it once and a half
+                weight = self.rules["TP-04"].weight * (0.5 if out and out[-1].rule_id == "ORG-01" else 1.0)
                 out.append(self.reason("TP-04", f"Company {profile.company or ''} is an IT-services company "
                                        f"registered {age} days ago.",
                                        {"company": profile.company, "registered": str(profile.company_registered),
-                                        "industry": profile.company_industry, "age_days": age}))
+                                        "industry": profile.company_industry, "age_days": age}, score=weight))
         for name in {n for n in (profile.company, profile.agency) if n}:
             countries = [profile.company_country] if profile.company_country else []
             for hit in self.screen_name(name, "Organization", countries):
@@ -445,16 +474,37 @@ class Signals:
                 continue
             k = agg.ip_table.n_accounts(code)
             if lo <= k <= hi:
-                others = [m for m in agg.ip_table.accounts[code] or () if m != i]
-                ip_shared.append({"ip": agg.ip_table.values[code], "accounts": k, "shared_with": self.ids(others)})
+                members = agg.ip_table.accounts[code] or ()
+                others = [m for m in members if m != i]
+                homes = {(self.profiles[m].country, _fold(self.profiles[m].city or "")) for m in members}
+                ip_shared.append({"ip": agg.ip_table.values[code], "accounts": k, "shared_with": self.ids(others),
+                                  "claimed_homes": len(homes)})
         if ip_shared:
-            out.append(self.reason("NET-02.ip", f"IP {ip_shared[0]['ip']} (not a VPN exit) is used by "
-                                   f"{ip_shared[0]['accounts']} accounts.", {"ips": ip_shared[:10]}))
+            ip_shared.sort(key=lambda x: -x["claimed_homes"])
+            top = ip_shared[0]
+            own_ips = sum(1 for code in agg.ips[i] if not agg.ip_vpn[code]) + int(agg.ip_overflow[i])
+            # accounts that claim to live in different places but log in from one IP (laptop farm)
+            # weigh fully; accounts all claiming the same city (an office, a household) weigh less,
+            # and so do accounts rotating over many addresses (carrier NAT pools)
+            weight = self.rules["NET-02.ip"].weight
+            if top["claimed_homes"] < 2:
+                weight *= self.p("NET-02.ip", "same_home_factor", 0.4)
+            if own_ips > self.p("NET-02.ip", "rotating_ips", 8):
+                weight *= self.p("NET-02.ip", "rotating_factor", 0.4)
+            out.append(self.reason("NET-02.ip", f"IP {top['ip']} (not a VPN exit) is used by {top['accounts']} "
+                                   f"accounts claiming {top['claimed_homes']} different home(s); this account "
+                                   f"uses {own_ips} non-VPN address(es).",
+                                   {"ips": ip_shared[:10], "own_non_vpn_ips": own_ips}, score=weight))
         hours = self.p("NET-03", "min_session_hours", 24)
         if agg.max_session[i] >= hours * 3600:
-            out.append(self.reason("NET-03", f"Session of {agg.max_session[i] / 3600:.0f} hours.",
-                                   {"max_session_hours": round(float(agg.max_session[i]) / 3600, 1),
-                                    "first_line": lines.get("session")}))
+            count = int(agg.long_sessions[i])
+            repeated = self.p("NET-03", "repeated", 3)
+            # one day-long session happens (a forgotten login); repeated ones are the red flag
+            weight = self.rules["NET-03"].weight * (1.0 if count >= repeated else self.p("NET-03", "single_factor", 0.5))
+            out.append(self.reason("NET-03", f"{count} session(s) of a day or more (longest "
+                                   f"{agg.max_session[i] / 3600:.0f} hours).",
+                                   {"long_sessions": count, "max_session_hours": round(float(agg.max_session[i]) / 3600, 1),
+                                    "first_line": lines.get("session")}, score=weight))
         tools = sorted(agg.tools[i])
         rdp_words = [str(t).lower() for t in self.p("NET-04", "tools", [])]
         ra_words = [str(t).lower() for t in self.p("NET-05", "tools", [])]

@@ -179,3 +179,35 @@ def test_normalize_name() -> None:
     assert normalize_name("김정은") == "kimjongun"
     assert normalize_name("") is None
     assert normalize_name("!!!") is None
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # Records in Western order put the surname last, spaced (yente's negatives are written so).
+        ("桂荣 兰", "lan guirong"),
+        ("秀珠 明珠 周", "zhou xiuzhu mingzhu"),
+        ("欧阳 修", "ouyang xiu"),
+        ("현숙 배", "pae hyon suk"),
+        ("배 현숙", "pae hyon suk"),
+        ("정은 김", "kim jong un"),
+    ],
+)
+def test_spaced_cjk_names_find_the_surname(name: str, expected: str) -> None:
+    assert expected in texts(name)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Шевченко", "shevchenko"),
+        ("Алексей Навальный", "aleksey navalnyy"),
+        ("Щукин Юрий", "shchukin yuriy"),
+        ("Хабаров", "khabarov"),
+        ("Євген", "yevgen"),
+        ("Ψαράς", "psaras"),
+    ],
+)
+def test_cyrillic_and_greek(name: str, expected: str) -> None:
+    assert texts(name) == {expected}
+    assert comparable_forms(name)[0].kind == "icu"

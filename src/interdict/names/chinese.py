@@ -190,6 +190,7 @@ class ChineseName:
     person: bool
     surname: tuple[str, ...] = ()
     given: tuple[str, ...] = ()
+    given_words: tuple[tuple[str, ...], ...] = ()  # given-name syllables grouped as written
     places: tuple[tuple[tuple[str, ...], str], ...] = ()  # (syllables, english)
     trade: tuple[str, ...] = ()
     industry: tuple[tuple[tuple[str, ...], str], ...] = ()  # (syllables, english)
@@ -216,6 +217,45 @@ def _match_suffix(syls: tuple[str, ...], table: dict[tuple[str, ...], str]) -> i
         if syls[-size:] in table:
             return size
     return 0
+
+
+def _surname_reading(word: str) -> tuple[str, ...]:
+    if len(word) == 1 and word in _SURNAME_READINGS:
+        return (_SURNAME_READINGS[word],)
+    return tuple(_plain(s) for s in _toned(word))
+
+
+def _is_surname_word(word: str) -> bool:
+    return len(word) == 1 or word in _COMPOUND_SURNAMES
+
+
+def _person(core: str, chars: str, toned: tuple[str, ...]) -> ChineseName:
+    """Surname and given name; spaced names may put the surname last (桂荣 兰 -> Lan Guirong)."""
+    words = [w for w in (han_chars(part) for part in core.split()) if w]
+    if len(words) >= 2:
+        if words[0] in _COMPOUND_SURNAMES:
+            surname_word, given = words[0], words[1:]
+        elif _is_surname_word(words[-1]):
+            surname_word, given = words[-1], words[:-1]
+        elif _is_surname_word(words[0]):
+            surname_word, given = words[0], words[1:]
+        else:
+            surname_word, given = words[0][:1], [words[0][1:], *words[1:]]
+        given_words = tuple(tuple(_plain(s) for s in _toned(w)) for w in given if w)
+        return ChineseName(
+            person=True,
+            surname=_surname_reading(surname_word),
+            given=tuple(s for w in given_words for s in w),
+            given_words=given_words,
+        )
+    sur_len = 2 if chars[:2] in _COMPOUND_SURNAMES and len(chars) > 2 else 1
+    given_syls = tuple(_plain(s) for s in toned[sur_len:])
+    return ChineseName(
+        person=True,
+        surname=_surname_reading(chars[:sur_len]),
+        given=given_syls,
+        given_words=(given_syls,) if given_syls else (),
+    )
 
 
 @lru_cache(maxsize=20_000)
@@ -256,21 +296,21 @@ def parse_chinese_name(text: str, person: bool | None = None) -> ChineseName | N
             rest = rest[:-size]
     is_person = person
     if is_person is None:
+        words = [w for w in (han_chars(part) for part in core.split()) if w]
+        spaced_person = (
+            2 <= len(words) <= 3
+            and len(chars) <= 6
+            and any(_is_surname_word(w) for w in (words[0], words[-1]))
+        )
         is_person = (
             legal is None
             and not industries
             and not trailing
-            and 2 <= len(chars) <= 4
+            and (2 <= len(chars) <= 4 or spaced_person)
             and not (len(chars) > 2 and _match_prefix(toned, _places()))
         )
     if is_person:
-        sur_len = 2 if chars[:2] in _COMPOUND_SURNAMES and len(chars) > 2 else 1
-        first = chars[:sur_len]
-        if sur_len == 1 and first in _SURNAME_READINGS:
-            surname: tuple[str, ...] = (_SURNAME_READINGS[first],)
-        else:
-            surname = tuple(_plain(s) for s in toned[:sur_len])
-        return ChineseName(person=True, surname=surname, given=tuple(_plain(s) for s in toned[sur_len:]))
+        return _person(core, chars, toned)
     places: list[tuple[tuple[str, ...], str]] = []
     rest_chars = chars[: len(rest)]
     while len(rest) > 1 and len(places) < 3:

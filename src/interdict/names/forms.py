@@ -347,14 +347,19 @@ def _han_forms(text: str, person: bool | None, out: list[NameForm], seen: set[st
 
 
 def _chinese_person(p: ChineseName, latin: tuple[str, ...], out: list[NameForm], seen: set[str]) -> None:
+    """Surname first, given name joined per written word (Jin Tiesan) and syllable by syllable."""
     sur = "".join(p.surname)
-    given = "".join(p.given)
-    _add(out, seen, _form((sur, given, *latin), "pinyin"))
-    _add(out, seen, _form((sur, *p.given, *latin), "pinyin-split"))
     wg_sur = pinyin_to_wade_giles(" ".join(p.surname))
-    wg_given = [pinyin_to_wade_giles(s) for s in p.given]
-    _add(out, seen, _form((wg_sur, "".join(wg_given), *latin), "wade-giles"))
-    _add(out, seen, _form((wg_sur, *wg_given, *latin), "wade-giles-split"))
+    given = ["".join(w) for w in p.given_words]
+    wg_given = ["".join(_wg(s) for s in w) for w in p.given_words]
+    _add(out, seen, _form((sur, *given, *latin), "pinyin"))
+    _add(out, seen, _form((sur, *p.given, *latin), "pinyin-split"))
+    _add(out, seen, _form((wg_sur, *wg_given, *latin), "wade-giles"))
+    _add(out, seen, _form((wg_sur, *(_wg(s) for s in p.given), *latin), "wade-giles-split"))
+
+
+def _wg(syllable: str) -> str:
+    return pinyin_to_wade_giles(syllable)
 
 
 def _chinese_company(p: ChineseName, latin: tuple[str, ...], out: list[NameForm], seen: set[str]) -> None:

@@ -336,21 +336,24 @@ class HangulName:
 def parse_hangul_name(text: str, person: bool | None = None) -> HangulName | None:
     """Split Hangul text into surname + given name when it looks like a personal name.
 
-    ``person`` True forces, False forbids the person reading; None guesses: two to four syllables
-    (one word, or surname and given name spaced) starting with a known surname.
+    ``person`` True forces, False forbids the person reading; None guesses: two to six syllables
+    in at most three words with a known surname. Spaced names may put the surname last
+    (현숙 배, as Western-order records do): a word that is a known surname is the surname.
     """
     words = tuple(w for w in "".join(c if is_hangul_syllable(c) else " " for c in text).split() if w)
     if not words:
         return None
     by_hangul, _ = _surnames()
     joined = "".join(words)
-    looks_person = 2 <= len(joined) <= 5 and len(words) <= 2
+    looks_person = 2 <= len(joined) <= 6 and len(words) <= 3
     if person is False or (person is None and not looks_person):
         return HangulName(None, None, words)
-    if len(words) == 2 and words[0] in by_hangul:
-        return HangulName(words[0], words[1], words)
-    if len(words) == 2 and words[1] in by_hangul and person:
-        return HangulName(words[1], words[0], words)
+    if len(words) >= 2:
+        first_ok, last_ok = words[0] in by_hangul, words[-1] in by_hangul
+        if first_ok and (not last_ok or len(words[0]) <= len(words[-1])):
+            return HangulName(words[0], "".join(words[1:]), words)
+        if last_ok:
+            return HangulName(words[-1], "".join(words[:-1]), words)
     if len(joined) >= 4 and joined[:2] in by_hangul:
         return HangulName(joined[:2], joined[2:], words)
     if joined[0] in by_hangul and len(joined) >= 2:

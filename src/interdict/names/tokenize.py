@@ -11,8 +11,8 @@ Rules, in order:
 - every other non-alphanumeric character separates tokens (hyphens included: ``Jong-un`` ->
   ``jong un``).
 
-Scripts that are neither Latin, Hangul nor Han are transliterated through rigour's
-``ascii_text`` (ICU-quality for Cyrillic, Greek, Armenian, Georgian; normality/ICU for the rest).
+Cyrillic is transliterated by a table (BGN/PCGN-like, as OFAC and the UN write Russian names);
+other scripts that are neither Latin, Hangul nor Han go through PyICU via ``normality``.
 Hangul and Han are handled by :mod:`interdict.names.korean` and :mod:`interdict.names.chinese`.
 """
 
@@ -22,7 +22,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rigour.text.translit import ascii_text
+import normality
 
 __all__ = ["MAX_NAME_CHARS", "clean_text", "latin_tokens", "fold_ascii"]
 
@@ -61,17 +61,40 @@ def clean_text(text: object) -> str:
     return text
 
 
+# Cyrillic to Latin as OFAC and the UN write Russian, Ukrainian, Belarusian, Bulgarian, Serbian
+# and Kazakh names (BGN/PCGN-like: Yuriy, Aleksey, Khabarov, Shchukin). Written out because
+# rigour's maybe_ascii, which is good, costs ~20 µs per character on a first call (ICU4X), too slow
+# for screening files of new names; the rest of the world's scripts go through PyICU (normality).
+# fmt: off
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "u", "ђ": "dj", "ј": "j",
+    "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz", "ѓ": "gj", "ќ": "kj", "ѕ": "dz", "ә": "a", "ғ": "g",
+    "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "ӣ": "i", "ӯ": "u", "ҳ": "h", "ҷ": "j",
+}
+# fmt: on
+_CYRILLIC_TABLE = str.maketrans(_CYRILLIC)
+
+
+def _has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
 @lru_cache(maxsize=50_000)
 def fold_ascii(text: str) -> str:
     """Lower-case ASCII transliteration of Latin/Cyrillic/... text (accents and breves dropped)."""
     text = _APOS_RE.sub("", text)
     if not text.isascii():
+        if _has_cyrillic(text):
+            text = text.lower().translate(_CYRILLIC_TABLE)
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
         text = _APOS_RE.sub("", text)
         if not text.isascii():
             try:
-                text = ascii_text(text)
+                text = normality.ascii_text(text)
             except Exception:  # pragma: no cover - defensive: transliterators must never break screening
                 text = text.encode("ascii", "ignore").decode("ascii")
             text = _APOS_RE.sub("", text)

@@ -290,8 +290,9 @@ def split_syllables(token: str) -> tuple[str, ...] | None:
     """Segment a romanised Korean word into syllables ("jongun" -> ("jong", "un")); None if it is not one.
 
     Any system (RR, MR without breves, DPRK, ROK popular spellings). Among segmentations with
-    valid syllables the one with the most syllables common in given names wins, then the fewest
-    syllables, then the one that keeps "ng" as a final (ng cannot begin a Korean syllable).
+    valid syllables the one with the fewest syllables wins ("yeol" stays one), then the one with
+    the most syllables common in given names ("sunam": su nam, not sun am), then the one that
+    keeps "ng" as a final (ng cannot begin a Korean syllable).
     """
     token = token.lower()
     n = len(token)
@@ -304,14 +305,14 @@ def split_syllables(token: str) -> tuple[str, ...] | None:
     for i in range(n):
         if best[i] is None:
             continue
-        (common, neg_count, ng), seg = best[i]  # type: ignore[misc]
+        (neg_count, common, ng), seg = best[i]  # type: ignore[misc]
         for j in range(i + 1, min(n, i + 7) + 1):
             piece = token[i:j]
             if piece not in sylls:
                 continue
             score = (
-                common + (piece in _COMMON_GIVEN),
                 neg_count - 1,
+                common + (piece in _COMMON_GIVEN),
                 ng + (1 if seg and seg[-1].endswith("ng") and piece[0] in "aeiouwy" else 0),
             )
             cur = best[j]

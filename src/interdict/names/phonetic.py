@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from interdict.names.korean import _surnames, syllable_variant_groups
+from interdict.names.korean import _surnames, split_syllables, syllable_variant_groups
 from interdict.names.tokenize import fold_ascii
 
 __all__ = ["token_key", "loose_key", "name_key"]
@@ -41,6 +41,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=[cs]h)ih$", "i"),
         (r"(?<=j)ih$", "i"),
         (r"ien$", "ian"),
+        # Slavic endings as lists write them (Arkadiy/Arkadii/Arkady, Romanovych/Romanovich).
+        (r"(?<=[a-z])(?:iy|ii|yi)$", "i"),
+        (r"(?<=[bcdfghjklmnpqrstvwxz])y$", "i"),
+        (r"ovych$", "ovich"),
+        (r"evych$", "evich"),
+        (r"ck", "k"),
         (r"iung", "iong"),
         # Vowels: RR to MR, popular spellings.
         (r"eo", "o"),
@@ -76,7 +82,17 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_INITIAL_R = re.compile(r"^r(?=[aeiouwy])")
+
+
 def _skeleton(token: str) -> str:
+    # DPRK keeps a word-initial ㄹ that ROK spelling drops before i/y (리 Ri / 이 Yi, 룡 Ryong /
+    # 용 Yong, 렬 Ryol / 열 Yeol) and turns into n before other vowels (로 Ro / 노 No); only for a
+    # token that is one romanised Korean syllable, so that Rashid and Nashid stay apart.
+    if token[:1] == "r" and len(token) <= 6:
+        parts = split_syllables(token)
+        if parts is not None and len(parts) == 1:
+            token = token[1:] if token[1:2] in ("y", "i") else _INITIAL_R.sub("n", token)
     for pattern, repl in _RULES:
         token = pattern.sub(repl, token)
     return token

@@ -245,7 +245,7 @@ def _build(source: str, ref: str, recs: list[dict[str, Any]]) -> list[ValueEntit
                 wallet = make_entity("CryptoWallet", source, f"{ref}-wallet-{wid}")
                 wallet.add("publicKey", number)
                 wallet.add("currencySymbol", currency)
-                wallet.add("holder", entity.id)
+                wallet.add("holder", entity.id, cleaned=True)
                 add(wallet, "program", programs)
                 wallets.append(wallet)
                 continue

@@ -74,7 +74,11 @@ def read_ftm(path: str | Path, source: str = "ftm", *, max_bytes: int = DEFAULT_
                     if not isinstance(value, str):
                         value = str(value)
                     if prop.type.name == "entity":
-                        value = _prefixed(source, value)
+                        # FtM's entity-id cleaner rejects '_' (used in source names): add as cleaned.
+                        value = value.strip()
+                        if value:
+                            entity.add(prop, _prefixed(source, value), cleaned=True, quiet=True)
+                        continue
                     entity.add(prop, value, quiet=True)
         except InvalidData as exc:
             errors.append(InputProblem(f"invalid entity: {exc}", file=str(path), line=lineno))

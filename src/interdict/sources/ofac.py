@@ -309,7 +309,7 @@ def _build(
         wallet = make_entity("CryptoWallet", source, f"{ent_num}-wallet-{wid}")
         wallet.add("publicKey", address)
         wallet.add("currencySymbol", currency)
-        wallet.add("holder", entity.id)
+        wallet.add("holder", entity.id, cleaned=True)
         add(wallet, "program", programs)
         add(wallet, "topics", "sanction")
         out.append(wallet)

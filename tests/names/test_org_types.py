@@ -66,3 +66,25 @@ def test_acronyms() -> None:
         assert looks_like_acronym(token), token
     for token in ("Korea", "KOREA", "bank", "x", "K1"):
         assert not looks_like_acronym(token), token
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # Legal forms inside a name (a branch) are written canonically, not removed.
+        (
+            "SHENZHEN YASON GENERAL MACHINERY COMPANY LIMITED NANCHANG BRANCH",
+            "Shenzhen Yason General Machinery Co., Ltd. Nanchang Branch",
+        ),
+        # Forms at both ends, partial Russian forms.
+        ("PUBLIC JOINT STOCK CO. SHIPBUILDING PLANT SEVERNAYA VERF", "PJSC SHIPBUILDING PLANT SEVERNAYA VERF"),
+        ("LIMITED LIABILITY COMPANY ONSINT", "ONSINT LTD LIABILITY COMPANY"),
+        ("OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTYU MASHOIL", "MASHOIL LLC"),
+        ("ALPHA IMPEX DIS TICARET LIMITED SIRKETI", "ALPHA IMPEX DIS TICARET LTD"),
+    ],
+)
+def test_equal_after_legal_forms(a: str, b: str) -> None:
+    ra, fa = strip_legal_form(latin_tokens(a))
+    rb, fb = strip_legal_form(latin_tokens(b))
+    assert ra == rb
+    assert legal_form_family(fa) == legal_form_family(fb)

@@ -102,24 +102,76 @@ def strip_legal_form(tokens: tuple[str, ...], use_rigour: bool = True) -> tuple[
         return tokens, None
     table, _, _, longest = _table()
     size = _match_end(tokens, table, longest)
+    canonical = None
+    rest = tokens
     if size:
         canonical = table[tokens[-size:]].canonical
         rest = tokens[:-size]
-        # "Trading Co., Ltd. Corp" and "Co. Ltd." written as "Company Limited Company" are rare;
-        # one more strip covers "Corporation Limited" style doubles.
+        # One more strip covers "Corporation Limited" and "Ltd Liability Company" style doubles.
         size2 = _match_end(rest, table, longest)
         if size2:
             second = table[rest[-size2:]].canonical
             rest = rest[:-size2]
-            if {second, canonical} == {"co", "ltd"}:
-                canonical = "co ltd"
-        return rest, canonical
-    size = _match_start(tokens, table, longest)
+            canonical = _more_specific(canonical, second)
+    # "Public Joint Stock Co. Shipbuilding Plant ... Company": a form at the start as well.
+    size = _match_start(rest, table, longest)
     if size:
-        return tokens[size:], table[tokens[:size]].canonical
-    if use_rigour and len(tokens) >= 2:
-        return _rigour_strip(tokens)
-    return tokens, None
+        canonical = _more_specific(canonical, table[rest[:size]].canonical)
+        rest = rest[size:]
+    rest = _canonical_inside(rest, table, longest)
+    if canonical is not None:
+        return rest, canonical
+    if use_rigour and len(rest) >= 2:
+        return _rigour_strip(rest)
+    return rest, None
+
+
+_SPELLED_OUT = frozenset({"company", "limited", "corporation", "incorporated"})
+
+
+def _canonical_inside(
+    tokens: tuple[str, ...], table: dict[tuple[str, ...], LegalForm], longest: int
+) -> tuple[str, ...]:
+    """Legal forms left inside a name written canonically ("X Company Limited Nanchang Branch" ->
+    "x co ltd nanchang branch"), so both spellings give one text; they are not removed."""
+    firsts = _first_tokens()
+    if len(tokens) < 3 or not any(t in _SPELLED_OUT or t in firsts for t in tokens[1:-1]):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            piece = tokens[i : i + size]
+            form = table.get(piece)
+            if (
+                form is not None
+                and 0 < i
+                and i + size < len(tokens)
+                and (size > 1 or piece[0] in _SPELLED_OUT)
+            ):
+                out.extend(form.canonical.split())
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _first_tokens() -> frozenset[str]:
+    return frozenset(k[0] for k in _table()[0] if len(k) > 1)
+
+
+def _more_specific(a: str | None, b: str) -> str:
+    """Of two legal forms found on one name, the one that says more ("jsc" over "co")."""
+    if a is None:
+        return b
+    if {a, b} == {"co", "ltd"}:
+        return "co ltd"
+    if a in ("co", "ltd", "corp") and b not in ("co", "ltd", "corp"):
+        return b
+    return a
 
 
 def _rigour_strip(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
@@ -132,6 +184,9 @@ def _rigour_strip(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]
     for matched, target in found:
         mtoks = latin_tokens(matched)
         if not mtoks or len(mtoks) >= len(tokens):
+            continue
+        if len("".join(mtoks)) < 3 and len(tokens) - len(mtoks) < 2:
+            # Two-letter forms (KG, EP, AS) leave one word: too likely to be a code (EP-MNQ).
             continue
         canonical = " ".join(latin_tokens(target)) or None
         if tokens[-len(mtoks) :] == mtoks:

@@ -73,30 +73,52 @@ class NetworkAnalysis:
         return None
 
 
-def list_entities_from_store(store: Any = None) -> tuple[dict[str, EntityProxy], dict[str, dict[str, Any]]]:
-    """(id -> list entity, id -> {programs, listing_date, source}) from the store's current lists."""
+LIST_PREFIXES = ("un_sc-", "us_ofac_sdn-", "us_ofac_cons-", "us_csl-")
+
+
+def _referenced_ids(inputs: Inputs) -> set[str]:
+    ids = set(inputs.entities)
+    for proxy in inputs.entities.values():
+        for prop in proxy.schema.properties.values():
+            if prop.type.name == "entity":
+                ids.update(proxy.get(prop, quiet=True))
+    return ids
+
+
+def list_entities_from_store(
+    store: Any = None, ids: Iterable[str] | None = None
+) -> tuple[dict[str, EntityProxy], dict[str, dict[str, Any]]]:
+    """(id -> list entity, id -> {programs, listing_date, source}) for the given ids, from the store.
+
+    Only ids that look like list ids (``un_sc-...``, ``us_ofac_sdn-...``) are looked up, one query
+    each, so a large registry does not pay for reading the whole store. ``ids=None`` reads every
+    current list entity.
+    """
     if store is None:
         from interdict.store import open_store
 
-        store = open_store()
+        with open_store(read_only=True) as opened:
+            return list_entities_from_store(opened, ids)
     entities: dict[str, EntityProxy] = {}
     sanctions: dict[str, dict[str, Any]] = {}
-    for proxy in store.iter_entities():
-        if proxy.schema.name == "Sanction":
-            for ent in proxy.get("entity", quiet=True):
-                info = sanctions.setdefault(ent, {"programs": [], "listing_date": None})
-                info["programs"].extend(proxy.get("program", quiet=True))
-                dates = proxy.get("listingDate", quiet=True) or proxy.get("startDate", quiet=True)
-                if dates and (info["listing_date"] is None or min(dates) < info["listing_date"]):
-                    info["listing_date"] = min(dates)
-            continue
-        if proxy.schema.edge or proxy.schema.name in ("Address", "Identification", "Passport"):
+    if ids is None:
+        candidates = store.iter_entities()
+    else:
+        wanted = sorted(i for i in ids if i.startswith(LIST_PREFIXES))
+        candidates = (e for i in wanted if (e := store.get_entity(i)) is not None and e.id == i)
+    for proxy in candidates:
+        if proxy.schema.name == "Sanction" or proxy.schema.edge or proxy.schema.name in (
+                "Address", "Identification", "Passport"):
             continue
         entities[proxy.id] = proxy
-    for eid, proxy in entities.items():
-        info = sanctions.setdefault(eid, {"programs": [], "listing_date": None})
-        info["programs"].extend(p for p in proxy.get("program", quiet=True) if p not in info["programs"])
-        info["source"] = next(iter(proxy.datasets), eid.split("-", 1)[0])
+        info = sanctions.setdefault(proxy.id, {"programs": [], "listing_date": None})
+        info["programs"] = list(dict.fromkeys(proxy.get("program", quiet=True)))
+        info["source"] = next(iter(getattr(proxy, "datasets", None) or []), proxy.id.split("-", 1)[0])
+        if ids is not None:
+            for sanction in store.find_entities(f"{proxy.id}-sanction-1"):
+                dates = sanction.get("listingDate", quiet=True) or sanction.get("startDate", quiet=True)
+                if dates:
+                    info["listing_date"] = min(dates)
     return entities, sanctions
 
 
@@ -267,24 +289,25 @@ def analyze_inputs(
     list_info = list_info or {}
     decisions = decisions if decisions is not None else Decisions()
 
-    # registry <-> registry: apply accepted merges, keep pending proposals for review
-    proposals = propose_merges(inputs.entities.values(), decisions=decisions)
-    accepted_pairs = [(p.left, p.right) for p in proposals if p.decision == "accept"]
-    accepted_pairs += [pair for pair in decisions.accepted() if pair[0] in inputs.entities and pair[1] in inputs.entities]
+    # trade parties named like exactly one registry party are that party; accepted merges apply;
+    # what remains similar is proposed to the analyst
     trade_pairs = link_trade_parties(inputs, decisions)
     if trade_pairs:
         notes.append(f"attached {len(trade_pairs)} trade part(y/ies) to registry entities with the same name")
+    accepted_pairs = [pair for pair in decisions.accepted() if pair[0] in inputs.entities and pair[1] in inputs.entities]
     merged = apply_merges(inputs, accepted_pairs + trade_pairs)
-    if merged:
-        notes.append(f"merged {len(merged)} record(s) (analyst decisions and trade parties)")
+    if len(merged) > len(trade_pairs):
+        notes.append(f"merged {len(merged) - len(trade_pairs)} record(s) by analyst decision")
+    proposals = propose_merges(inputs.entities.values(), decisions=decisions)
 
     designations: dict[str, Designation] = {}
-    links: list[ResolutionLink] = [p for p in proposals if p.decision != "accept"]
+    links: list[ResolutionLink] = list(proposals)
     if screener is not None:
         threshold = float(rules["designated-party"].params.get("match_threshold", 0.8))
         des, list_links, warnings = match_lists(
             inputs.entities.values(), screener, threshold=threshold, decisions=decisions,
             skip_ids=set(list_entities),
+            person_threshold=float(rules["designated-party"].params.get("person_match_threshold", 0.92)),
         )
         designations.update(des)
         links.extend(list_links)
@@ -354,7 +377,7 @@ def analyze(
     list_info: dict[str, dict[str, Any]] = {}
     if use_lists:
         try:
-            list_entities, list_info = list_entities_from_store(store)
+            list_entities, list_info = list_entities_from_store(store, _referenced_ids(inputs))
         except (InterdictError, ImportError, OSError, RuntimeError) as exc:
             notes.append(f"lists not available ({exc}); designations come from the input only")
         if screener is None and list_entities:

@@ -413,7 +413,7 @@ def build_graph(
             continue
         if nid in list_entities and nid not in designations:
             designations[nid] = Designation(nid, "list-entity", list_id=nid, caption=proxy.caption,
-                                            source=next(iter(proxy.datasets), None))
+                                            source=next(iter(getattr(proxy, "datasets", None) or []), nid.split("-", 1)[0]))
         topics = proxy.get("topics", quiet=True)
         if nid not in designations and any(t == "sanction" for t in topics):
             designations[nid] = Designation(

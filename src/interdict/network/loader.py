@@ -107,9 +107,10 @@ def _proxy_from_dict(data: Any, inputs: Inputs, file: str, line: int) -> EntityP
     try:
         proxy = model.make_entity(schema)
         proxy.id = rid
+        datasets = getattr(proxy, "datasets", None)
         for dataset in data.get("datasets") or []:
-            if isinstance(dataset, str):
-                proxy.datasets.add(dataset)
+            if isinstance(dataset, str) and datasets is not None:
+                datasets.add(dataset)
     except (FollowTheMoneyException, ValueError, TypeError) as exc:
         inputs.problems.add(f"invalid entity: {exc}", file=file, line=line, record=rid)
         return None

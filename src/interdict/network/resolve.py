@@ -139,6 +139,7 @@ def match_lists(
     threshold: float = 0.8,
     decisions: Decisions | None = None,
     cache: dict[Any, Any] | None = None,
+    person_threshold: float = 0.92,
     skip_ids: set[str] | None = None,
 ) -> tuple[dict[str, Designation], list[ResolutionLink], list[str]]:
     """Screen each party; returns (designations by entity id, every proposed link, warnings)."""
@@ -179,6 +180,7 @@ def match_lists(
                         "programs": list(getattr(match, "programs", None) or []),
                         "source": getattr(match, "source", None),
                         "screener_match": bool(getattr(match, "match", False)),
+                        "dprk": bool(getattr(match, "dprk", False)),
                     },
                 )
                 if mid not in best or best[mid].score < link.score:
@@ -186,9 +188,10 @@ def match_lists(
         for mid, link in best.items():
             link.decision = decisions.get(proxy.id, mid) if decisions else None
             links.append(link)
-            accepted = link.decision == "accept" or (
-                link.decision != "reject" and (link.score >= threshold or link.evidence["screener_match"])
-            )
+            # our own thresholds decide, not the screener's match flag: a person's name alone
+            # (Wang Lei, Ri Song Il) is common, so persons need a higher score than companies
+            needed = person_threshold if proxy.schema.is_a("Person") else threshold
+            accepted = link.decision == "accept" or (link.decision != "reject" and link.score >= needed)
             if not accepted:
                 continue
             current = designations.get(proxy.id)
@@ -198,7 +201,7 @@ def match_lists(
                     entity_id=proxy.id, basis="decision" if link.decision == "accept" else "match",
                     list_id=mid, caption=link.right_caption, score=1.0 if link.decision == "accept" else link.score,
                     programs=programs, source=link.evidence.get("source"), evidence=link.evidence,
-                    dprk=is_dprk_list_entity(mid, programs),
+                    dprk=bool(link.evidence.get("dprk")) or is_dprk_list_entity(mid, programs),
                 )
     return designations, links, warnings
 

@@ -62,7 +62,8 @@ class ServiceState:
     engine: Engine
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None, *, load: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None, *, load: bool = True,
+               watch_seconds: float = 60.0) -> FastAPI:
     """Build the app; the engine loads in the background unless one is given already loaded."""
     settings = settings or get_settings()
     engine = engine or Engine(settings)
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     async def lifespan(app: FastAPI):  # noqa: ANN202
         if load and not engine.ready:
             engine.start()
+        if load and watch_seconds:
+            engine.watch(watch_seconds)
         yield
 
     app = FastAPI(

@@ -13,11 +13,12 @@ import logging
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from interdict.audit.screening import list_versions_of
-from interdict.exc import InvalidInput, NotFound
+from interdict.exc import InvalidInput, NotFound, StoreError
 
 __all__ = ["Engine", "entity_dict", "to_yente_explanations", "yente_features"]
 
@@ -94,6 +95,10 @@ class Engine:
         self.loaded_at: float | None = None
         self.load_seconds: float | None = None
         self._thread: threading.Thread | None = None
+        self._watch: threading.Thread | None = None
+        self._swap = threading.Lock()
+        self.fingerprint: str | None = None
+        self.has_store = False
 
     # -- loading -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -115,12 +120,85 @@ class Engine:
             self.error = f"{type(exc).__name__}: {exc}"
 
     def load(self) -> None:
+        """Open the store read-only (several workers may), load index and entities, close the store.
+
+        The store is closed again so that ``interdict lists load`` (one DuckDB writer) can run while
+        the server serves; :meth:`open_store` reopens it read-only for replays and re-screens, and
+        :meth:`watch` reloads when the lists change.
+        """
+        from interdict.config import get_settings
         from interdict.screening import Screener
+        from interdict.store import open_store
 
         started = time.monotonic()
-        screener = Screener.open(self.settings)
-        self._attach(screener, screener.store, screener.store.iter_entities(), list_versions_of(screener.store))
+        settings = self.settings or get_settings()
+        if not settings.database_url and not settings.db_path.exists():
+            raise StoreError(f"no lists loaded: {settings.db_path} does not exist; run `interdict lists load` "
+                             "(or start with `interdict serve`, which loads the bundled lists into an empty store)")
+        store = open_store(self.settings, read_only=True)
+        try:
+            if not store.current_versions():
+                raise StoreError("no lists loaded: run `interdict lists load` (or start with `interdict serve`, "
+                                 "which loads the bundled lists into an empty store)")
+            screener = Screener.open(self.settings, store=store, auto_load=False)
+            fingerprint = str(store.fingerprint())
+            screener.list_versions()  # cached now, while the store is open
+            self._attach(screener, store, store.iter_entities(), list_versions_of(store))
+            self.fingerprint = fingerprint
+        finally:
+            store.close()
+        self.screener.store = None
+        self.store = None
+        self.has_store = True
         self.load_seconds = time.monotonic() - started
+
+    @contextmanager
+    def open_store(self) -> Iterator[Any]:
+        """The list store, read-only, for the length of one operation (replay, rescreen)."""
+        if self.store is not None:  # an engine built over a store it keeps (tests, embedding)
+            yield self.store
+            return
+        if not self.has_store:
+            raise StoreError("this engine was built without a list store")
+        from interdict.store import open_store
+
+        store = open_store(self.settings, read_only=True)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def stale(self) -> bool:
+        """True when a list load has committed since this engine loaded (index no longer current)."""
+        if not self.has_store or self.fingerprint is None:
+            return False
+        with self.open_store() as store:
+            return str(store.fingerprint()) != self.fingerprint
+
+    def reload(self) -> None:
+        """Load a fresh engine and swap it in (requests in flight finish on the old one)."""
+        fresh = Engine(self.settings)
+        fresh.load()
+        with self._swap:
+            self.__dict__.update({k: v for k, v in fresh.__dict__.items() if k not in ("_thread", "_swap", "_watch")})
+
+    def watch(self, interval: float = 60.0) -> None:
+        """Background check for new list versions every ``interval`` seconds; reload when they change."""
+        if self._watch is not None:
+            return
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    if self.ready and self.stale():
+                        log.info("lists changed; reloading the index")
+                        self.reload()
+                except Exception as exc:  # noqa: BLE001 - a busy store (writer running) is retried later
+                    log.info("list change check skipped: %s", exc)
+
+        self._watch = threading.Thread(target=loop, name="interdict-watch", daemon=True)
+        self._watch.start()
 
     @classmethod
     def from_entities(cls, entities: Iterable[Any], versions: dict[str, dict[str, Any]] | None = None) -> Engine:

@@ -125,6 +125,9 @@ def scored_results(engine: Engine, result: Any, *, subject: str | None, subject_
             features=yente_features(x.explanations or {}),
             programs=list(x.programs),
             also_on=[a["id"] for a in x.also_on],
+            # one party on several lists is one result, as in yente: every list and record id it merges
+            datasets=sorted(set(d["datasets"]) | {a["source"] for a in x.also_on}),
+            referents=sorted(set(d["referents"]) | {a["id"] for a in x.also_on}),
             explanation=x.explanations or {},
         )
         dec = decided.get(x.id)

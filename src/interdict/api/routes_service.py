@@ -171,10 +171,11 @@ def get_customers(request: Request, key: ApiKey = Depends(require("analyst"))) -
              summary="Re-screen the book: changed list entities and changed customers only", responses=ERRORS)
 def post_rescreen(request: Request, full: bool = Query(False, title="Screen everyone against everything"),
                   engine: Engine = Depends(ready_engine), key: ApiKey = Depends(require("analyst"))) -> Any:
-    if engine.store is None:
-        raise HTTPException(503, detail="re-screening needs the list store")
-    report = book.rescreen(_state(request).db, actor=key.actor, screener=engine.screener, store=engine.store,
-                           channel="api", full=full)
+    if engine.stale():  # lists loaded since this worker started: screen with the current index
+        engine.reload()
+    with engine.open_store() as store:
+        report = book.rescreen(_state(request).db, actor=key.actor, screener=engine.screener, store=store,
+                               channel="api", full=full)
     return report.to_dict()
 
 
@@ -229,9 +230,8 @@ def audit_replay(request: Request, record_id: str = Path(..., max_length=40),
                  engine: Engine = Depends(ready_engine), key: ApiKey = Depends(require("analyst"))) -> Any:
     from interdict.audit.replay import replay
 
-    if engine.store is None:
-        raise HTTPException(503, detail="replay needs the list store")
-    return replay(_state(request).db, record_id, store=engine.store).to_dict()
+    with engine.open_store() as store:
+        return replay(_state(request).db, record_id, store=store).to_dict()
 
 
 # -- keys ----------------------------------------------------------------------------------------

@@ -24,7 +24,14 @@ def serve_command(
 
     from interdict.audit.db import open_service_db
     from interdict.audit.keys import list_keys
+    from interdict.screening import Screener
 
+    # Load the bundled lists into an empty store and build the index once, here, so the workers
+    # (which open the store read-only) only load it.
+    warm = Screener.open()
+    if warm.store is not None and not type(warm.store).__name__.startswith("_Lazy"):
+        warm.store.close()  # a lazy store that was never opened has nothing to close
+    del warm
     db = open_service_db()
     if not list_keys(db, include_revoked=False):
         err_console.print("[yellow]No API keys yet[/]: every request except /healthz and /readyz will get 401. "

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -156,13 +157,27 @@ def parse_utc_offset(value: str | None, when: datetime | None = None) -> float |
         if hours > 14 or minutes >= 60:
             return None
         return sign * (hours + minutes / 60)
+    return _zone_offset(text, when or datetime(2025, 1, 15, tzinfo=UTC))
+
+
+@lru_cache(maxsize=4096)
+def _zone_offset(name: str, when: datetime) -> float | None:
     try:
-        zone = ZoneInfo(text)
+        zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
-    when = when or datetime(2025, 1, 15, tzinfo=UTC)
     offset = zone.utcoffset(when) or timedelta(0)
     return offset.total_seconds() / 3600
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """Digits only, compared on the last ten (with or without country code, ``+`` or ``00``)."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 6:
+        return None
+    return digits[-10:]
 
 
 def parse_date(value: Any) -> date | None:
@@ -340,7 +355,7 @@ def parse_profile(record: dict[str, Any], *, line: int | None, problems: Problem
             problems.add(f"unknown time zone {profile.timezone!r}, ignored", file=file, line=line, field="timezone", record=pid)
     profile.email = (_text(data.get("email")) or "").lower() or None
     phone = _text(data.get("phone"))
-    profile.phone = re.sub(r"[^\d+]", "", phone) if phone else None
+    profile.phone = normalise_phone(phone)
     profile.photo_hash = (_text(data.get("photo_hash")) or "").lower() or None
     profile.agency = _text(data.get("agency"))
     profile.company = _text(data.get("company"))

@@ -22,7 +22,7 @@ IDENTIFIER_KEYS = frozenset({
     "subject", "caption", "members", "shared_with", "same_mailbox", "same_pattern", "ip", "ips", "device",
     "devices", "account", "phone", "email", "mailbox", "pattern", "photo_hash", "number", "holder", "name",
     "names", "claimed_name", "handle", "address", "addresses", "website", "company", "value", "record",
-    "claimed_city", "employers", "payee",
+    "claimed_city", "employers", "payee", "strongest_member", "cluster_members", "mismatches",
 })
 # keys whose values stay readable even inside identifier-bearing objects
 _KEEP = frozenset({"match", "citation", "rule_id", "country", "claimed_country", "type", "provider", "site",
@@ -63,24 +63,32 @@ class Pseudonymiser:
         return value
 
     def _text(self, text: str | None, found: set[str]) -> str | None:
-        if not text:
+        if not text or text.startswith("p-") and len(text) == 18:
             return text
         for value in sorted(found, key=len, reverse=True):
             if len(value) >= 3 and value in text:
                 text = text.replace(value, self.token(value))
         return text
 
+    def _scrub(self, value: Any, found: set[str], key: str | None = None) -> Any:
+        """Second pass: any remaining string containing a known identifier has it replaced."""
+        if isinstance(value, dict):
+            return {k: (v if k in _KEEP else self._scrub(v, found, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._scrub(v, found, key) for v in value]
+        if isinstance(value, str):
+            return self._text(value, found)
+        return value
+
     def row(self, row: dict[str, Any], extra: set[str] | None = None) -> dict[str, Any]:
-        """A contractor or cluster row (``Alert.model_dump`` / cluster summary) with identifiers replaced."""
+        """A contractor or cluster row (``Alert.model_dump`` / cluster summary) with identifiers replaced.
+
+        Values under identifier keys are replaced, then every other string (summaries, notes) has
+        any occurrence of those identifiers replaced too.
+        """
         found: set[str] = set(extra or ())
         out = self._collect(row, found)
-        for reason in out.get("reasons", []) or []:
-            local = set(found)
-            self._collect(reason.get("evidence", {}), local)
-            reason["summary"] = self._text(reason.get("summary"), local)
-        if "summary" in out:
-            out["summary"] = self._text(out["summary"], found)
-        return out
+        return self._scrub(out, found)
 
     def problem(self, problem: dict[str, Any]) -> dict[str, Any]:
         out = dict(problem)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from interdict.model import Reason
 from interdict.rules import Rule
 from interdict.workers.events import EventAggregates
-from interdict.workers.profiles import Profile
+from interdict.workers.profiles import Profile, parse_utc_offset
 
 __all__ = ["Signals", "ScreenerLike", "PlaceLookup", "name_similarity", "normalise_mailbox", "email_pattern"]
 
@@ -304,7 +304,7 @@ class Signals:
                                    f"{', '.join(devs[0]['shared_with'][:5])}.", {"shared": devs}, score=weight))
         for acc in accounts:
             if acc["holder"]:
-                for hit in self.screen_name(acc["holder"], "LegalEntity", [acc["country"]] if acc["country"] else []):
+                for hit in self.screen_name(acc["holder"], "LegalEntity", []):
                     out.append(self.reason("SCR-PAYEE", f"Payee {acc['holder']!r} matches listed party "
                                            f"{hit['caption']} ({hit['id']}).", {"payee": acc, "match": hit},
                                            score=min(self.rules["SCR-PAYEE"].weight, hit["score"])))
@@ -358,7 +358,9 @@ class Signals:
             out.append(self.reason("IDN-01.names", f"Claimed name {profile.name!r} differs from the name on "
                                    f"{mismatched[0]['site']} ({mismatched[0]['name']!r}).",
                                    {"claimed_name": profile.name, "mismatches": mismatched}))
-        for hit in self.screen_name(profile.name, "Person", [profile.country] if profile.country else []):
+        # the claimed country is exactly what a DPRK worker lies about: it is not passed as a
+        # qualifier, or a true match (listed with KP) would be pushed down by the false claim
+        for hit in self.screen_name(profile.name, "Person", []):
             out.append(self.reason("SCR-PERSON", f"Name {profile.name!r} matches listed person {hit['caption']} "
                                    f"({hit['id']}).", {"name": profile.name, "match": hit},
                                    score=min(self.rules["SCR-PERSON"].weight, hit["score"])))
@@ -428,8 +430,7 @@ class Signals:
                                        {"company": profile.company, "registered": str(profile.company_registered),
                                         "industry": profile.company_industry, "age_days": age}, score=weight))
         for name in {n for n in (profile.company, profile.agency) if n}:
-            countries = [profile.company_country] if profile.company_country else []
-            for hit in self.screen_name(name, "Organization", countries):
+            for hit in self.screen_name(name, "Organization", []):
                 out.append(self.reason("ORG-03", f"Company or agency {name!r} matches listed party {hit['caption']} "
                                        f"({hit['id']}).", {"company": name, "match": hit, "method": "party screening"},
                                        score=min(self.rules["ORG-03"].weight, hit["score"])))
@@ -541,6 +542,9 @@ class Signals:
             hist = agg.hours[i]
             east = hist[0:10].sum() / timed  # 09:00-18:59 at UTC+9 and UTC+8 = 00:00-09:59 UTC
             offset = profile.utc_offset
+            if agg.first_ts[i] > 0:  # the claimed zone's offset when the activity happened (DST)
+                when = datetime.fromtimestamp(int(agg.first_ts[i] + (agg.last_ts[i] - agg.first_ts[i]) // 2), UTC)
+                offset = parse_utc_offset(profile.timezone, when) or offset
             local_work = [int((h - offset) % 24) for h in range(9, 18)]  # 09:00-17:59 claimed local time
             claimed_share = hist[np.array(local_work)].sum() / timed
             gap = min(abs(offset - 8.5), 24 - abs(offset - 8.5))

@@ -97,7 +97,7 @@ def list_entities_from_store(
     if store is None:
         from interdict.store import open_store
 
-        with open_store(read_only=True) as opened:
+        with open_store() as opened:
             return list_entities_from_store(opened, ids)
     entities: dict[str, EntityProxy] = {}
     sanctions: dict[str, dict[str, Any]] = {}

@@ -155,9 +155,8 @@ def open_backend(database_url: str | None, db_path: Path, read_only: bool = Fals
             target = database_url.split(":", 1)[1].removeprefix("//")
             return DuckDBBackend(target or db_path, read_only=read_only)
         if database_url.startswith(("postgres://", "postgresql://")):
-            raise StoreError(
-                "INTERDICT_DATABASE_URL names PostgreSQL, but the PostgreSQL backend is not built yet; "
-                "unset it to use the embedded DuckDB store"
-            )
+            from interdict.store.postgres import PostgresBackend
+
+            return PostgresBackend(database_url, read_only=read_only)
         raise StoreError(f"unsupported INTERDICT_DATABASE_URL scheme: {database_url.split(':', 1)[0]!r}")
     return DuckDBBackend(db_path, read_only=read_only)

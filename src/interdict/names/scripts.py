@@ -7,6 +7,8 @@ Hangul, Han, or something else, which simple code-point ranges answer faster tha
 
 from __future__ import annotations
 
+import re
+
 from rigour.text.scripts import text_scripts
 
 __all__ = ["detect_scripts", "is_hangul", "is_han", "has_hangul", "has_han", "script_runs"]
@@ -21,22 +23,24 @@ _HANGUL_RANGES = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F), (0xA960,
 _HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF), (0x3007, 0x3007))
 
 
+_HANGUL_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HANGUL_RANGES) + "]")
+_HAN_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HAN_RANGES) + "]")
+
+
 def is_hangul(char: str) -> bool:
-    cp = ord(char)
-    return any(lo <= cp <= hi for lo, hi in _HANGUL_RANGES)
+    return _HANGUL_RE.match(char) is not None
 
 
 def is_han(char: str) -> bool:
-    cp = ord(char)
-    return any(lo <= cp <= hi for lo, hi in _HAN_RANGES)
+    return _HAN_RE.match(char) is not None
 
 
 def has_hangul(text: str) -> bool:
-    return not text.isascii() and any(is_hangul(c) for c in text)
+    return not text.isascii() and _HANGUL_RE.search(text) is not None
 
 
 def has_han(text: str) -> bool:
-    return not text.isascii() and any(is_han(c) for c in text)
+    return not text.isascii() and _HAN_RE.search(text) is not None
 
 
 def detect_scripts(text: str | None) -> set[str]:

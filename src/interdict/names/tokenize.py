@@ -42,7 +42,7 @@ def clean_text(text: object) -> str:
         return ""
     if len(text) > MAX_NAME_CHARS * 4:
         text = text[: MAX_NAME_CHARS * 4]
-    if not text.isascii() or not text.isprintable():
+    if not text.isprintable():
         chars = []
         for char in text:
             cat = unicodedata.category(char)

@@ -280,12 +280,7 @@ def _hangul_forms(text: str, person: bool | None, out: list[NameForm], seen: set
         return
     # Organisation: words split on the word table; known words translated in one form.
     segments = [seg for word in parsed.words for seg in segment_org_word(word)]
-    legal = None
-    if not legal:
-        for seg in reversed(segments):
-            if seg.legal:
-                legal = seg.legal
-                break
+    legal = next((seg.legal for seg in reversed(segments) if seg.legal), None)
     kept = [s for s in segments if not (s.legal and not s.english)]
     for system in ("dprk", "mr", "rr"):
         for assimilate, suffix in ((False, ""), (True, "-assim")):
@@ -404,7 +399,7 @@ def _chinese_company(p: ChineseName, latin: tuple[str, ...], out: list[NameForm]
 # --- entry points -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def _forms(name: str, schema: str | None) -> tuple[NameForm, ...]:
     text = clean_text(name)
     if not text:

@@ -36,6 +36,7 @@ def shares_form(a: str, b: str, schema_a: str | None = None, schema_b: str | Non
         ("Kim Jong-Un", "KIM JONGUN", None),
         ("Choe Chun Sik", "Choe Chun-sik", "Person"),
         ("Chang-Su Han", "HAN CHANG SU", "Person"),  # UN alias of KPi.055, surname last
+        ("Yonggil Ri", "RI, Yong Gil", "Person"),  # surname last, given name joined
         # Hanzi.
         ("丹东鸿祥实业发展有限公司", "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", None),
         ("丹东鸿祥实业发展有限公司", "Dandong Hongxiang Industrial Development Co Ltd", "Company"),

@@ -108,12 +108,13 @@ def korean_person_parts(
 ) -> tuple[str, tuple[str, ...], bool] | None:
     """(surname, given syllables, surname_was_last) if the tokens read as a romanised Korean name.
 
-    Two to four tokens, a known Korean surname first (or, with ``surname_last``, last), the
-    other tokens segmenting into one to three romanised Korean syllables.
+    Two to four tokens, a known Korean surname first (or last: when ``surname_last`` says so, as
+    for "Chang-Su Han", or when only the last token is a surname, as for "Yonggil Ri"), the other
+    tokens segmenting into one to three romanised Korean syllables.
     """
     if not 2 <= len(tokens) <= 4:
         return None
-    if surname_last and is_korean_surname(tokens[-1]):
+    if is_korean_surname(tokens[-1]) and (surname_last or not is_korean_surname(tokens[0])):
         surname, given, last = tokens[-1], tokens[:-1], True
     elif is_korean_surname(tokens[0]):
         surname, given, last = tokens[0], tokens[1:], False

@@ -1,0 +1,223 @@
+"""Workers benchmark: detection quality on synthetic populations, and streaming throughput/memory.
+
+    .venv/bin/python -m bench.workers.run                 # full: seeds 7, 11, 13; 1M and 10M events
+    .venv/bin/python -m bench.workers.run --quick         # small sizes while iterating
+    .venv/bin/python -m bench.workers.run --seeds 2024    # a held-out population (any seed not used here)
+
+Quality: each seed draws a population (5,000 genuine contractors of eight archetypes and 60
+planted DPRK operations, see ``bench/workers/generate.py``) and 1.5M events; contractors at
+``review`` or ``block`` (score >= 0.5, the default threshold) count as flagged. Reported: precision
+and recall per contractor, operations with at least one member flagged, and the false-flag rate
+among genuine travellers and VPN users separately. Seed 7 is the population the weights were
+tuned on; 11 and 13 were only run after tuning.
+
+Throughput: events generated on the fly to a file (CSV and Parquet), then each file screened in a
+fresh process pinned to one Arrow thread; events per CPU-second of the event pass, wall time and
+the process's peak RSS are recorded for 1M and 10M events (memory flat in the event count means
+the 10M peak is close to the 1M peak). Writes bench/results/workers.md and .json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results"
+AS_OF = date(2025, 1, 1)
+
+
+def quality(seed: int, workdir: Path, n_genuine: int, n_ops: int, n_events: int) -> dict:
+    from bench.workers.generate import generate_population, write_events, write_population
+    from interdict.workers import screen_contractors
+
+    folder = workdir / f"quality-{seed}"
+    accounts = generate_population(n_genuine, n_ops, seed)
+    write_population(accounts, folder)
+    write_events(accounts, folder / "events.parquet", n_events, seed)
+    truth = json.loads((folder / "truth.json").read_text())
+    started = time.perf_counter()
+    result = screen_contractors(folder / "profiles.jsonl", folder / "events.parquet", as_of=AS_OF)
+    seconds = time.perf_counter() - started
+    flagged = {a.subject for a in result.alerts if a.level.value != "clear"}
+    blocked = {a.subject for a in result.alerts if a.level.value == "block"}
+    planted = {k for k, v in truth.items() if v["label"] == 1}
+    tp = len(flagged & planted)
+    ops = {v["op"] for v in truth.values() if v["label"] == 1}
+    ops_found = {truth[k]["op"] for k in flagged & planted}
+    by_arch: dict[str, list[int]] = {}
+    for k, v in truth.items():
+        if v["label"] == 0:
+            by_arch.setdefault(v["archetype"], [0, 0])
+            by_arch[v["archetype"]][0] += 1
+            by_arch[v["archetype"]][1] += k in flagged
+    rules = Counter(r.rule_id for a in result.alerts if a.subject in planted for r in a.reasons)
+    false_rules = Counter(r.rule_id for a in result.alerts if a.subject in flagged - planted for r in a.reasons)
+    return {
+        "seed": seed,
+        "contractors": len(truth),
+        "planted": len(planted),
+        "operations": len(ops),
+        "events": result.stats.get("events_used"),
+        "flagged": len(flagged),
+        "precision": round(tp / max(1, len(flagged)), 4),
+        "recall": round(tp / max(1, len(planted)), 4),
+        "block_precision": round(len(blocked & planted) / max(1, len(blocked)), 4),
+        "block_recall": round(len(blocked & planted) / max(1, len(planted)), 4),
+        "operations_found": round(len(ops_found) / max(1, len(ops)), 4),
+        "false_flags": len(flagged - planted),
+        "genuine_by_archetype": {k: {"n": n, "flagged": f, "rate": round(f / max(1, n), 4)}
+                                 for k, (n, f) in sorted(by_arch.items())},
+        "clusters": len(result.clusters),
+        "largest_cluster": max((c["size"] for c in result.clusters), default=0),
+        "planted_signals": dict(rules.most_common(12)),
+        "false_flag_signals": dict(false_rules.most_common(8)),
+        "seconds": round(seconds, 1),
+    }
+
+
+CHILD = r"""
+import json, sys, time
+
+
+def hwm_mb():
+    # peak resident set of this process image (VmHWM is reset by exec; ru_maxrss is not)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+import pyarrow as pa
+pa.set_cpu_count(1); pa.set_io_thread_count(1)
+from interdict.workers.events import aggregate_events
+from interdict.workers.profiles import read_profiles
+from interdict.workers.screen import default_places
+profiles = read_profiles(sys.argv[1])
+ids = list(profiles); countries = [profiles[i].country for i in ids]
+places = default_places()
+before = hwm_mb()
+wall, cpu = time.perf_counter(), time.process_time()
+agg = aggregate_events(sys.argv[2], ids, countries, places=places)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps({"events": agg.events_used, "wall": wall, "cpu": cpu, "reader": agg.reader,
+                  "rss_before_mb": before, "peak_rss_mb": hwm_mb(),
+                  "distinct_ips": len(agg.ip_table.values), "distinct_devices": len(agg.device_table.values)}))
+"""
+
+
+def throughput(workdir: Path, sizes: list[int], formats: list[str], seed: int = 5) -> list[dict]:
+    from bench.workers.generate import generate_population, write_events, write_population
+
+    folder = workdir / "throughput"
+    accounts = generate_population(5000, 60, seed)
+    write_population(accounts, folder)
+    rows = []
+    for fmt in formats:
+        for size in sizes:
+            path = folder / f"events-{size}.{fmt}"
+            t0 = time.perf_counter()
+            written = write_events(accounts, path, size, seed)
+            gen = time.perf_counter() - t0
+            env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+            out = subprocess.run([sys.executable, "-c", CHILD, str(folder / "profiles.jsonl"), str(path)],
+                                 capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+            if out.returncode:
+                raise SystemExit(f"throughput child failed: {out.stderr[-2000:]}")
+            data = json.loads(out.stdout.strip().splitlines()[-1])
+            data.update({"format": fmt, "size": size, "written": written, "file_mb": round(path.stat().st_size / 2**20),
+                         "generate_seconds": round(gen, 1),
+                         "events_per_cpu_second": round(data["events"] / data["cpu"]),
+                         "events_per_wall_second": round(data["events"] / data["wall"])})
+            rows.append(data)
+            print(f"  {fmt} {size:>11,}: {data['events_per_cpu_second']:,} ev/cpu-s, "
+                  f"peak RSS {data['peak_rss_mb']:.0f} MB", flush=True)
+            path.unlink()
+    return rows
+
+
+def render(report: dict) -> str:
+    q = report["quality"]
+    lines = [
+        "## Workers (DPRK IT-worker screening)",
+        "",
+        f"`python -m bench.workers.run{' --quick' if report['quick'] else ''}` on {report['date']}, "
+        f"{report['machine']}. Synthetic populations from `bench/workers/generate.py` (documented archetypes; "
+        "seed 7 tuned on, the others only measured). Flagged = level review or block (score >= 0.5).",
+        "",
+        "| seed | contractors | planted | precision | recall | ops found | block P | block R | travellers flagged | VPN users flagged | largest cluster |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in q:
+        arch = r["genuine_by_archetype"]
+        trav, vpn = arch.get("traveller", {}), arch.get("vpn", {})
+        lines.append(
+            f"| {r['seed']} | {r['contractors']:,} | {r['planted']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+            f"{r['operations_found']:.3f} | {r['block_precision']:.3f} | {r['block_recall']:.3f} | "
+            f"{trav.get('flagged', 0)}/{trav.get('n', 0)} ({trav.get('rate', 0):.1%}) | "
+            f"{vpn.get('flagged', 0)}/{vpn.get('n', 0)} ({vpn.get('rate', 0):.1%}) | {r['largest_cluster']} |")
+    lines += ["", "False flags by genuine archetype (all seeds): " + ", ".join(
+        f"{k} {sum(r['genuine_by_archetype'].get(k, {}).get('flagged', 0) for r in q)}/"
+        f"{sum(r['genuine_by_archetype'].get(k, {}).get('n', 0) for r in q)}"
+        for k in sorted({k for r in q for k in r["genuine_by_archetype"]})) + ".", ""]
+    lines += [
+        "Streaming throughput (event pass only, one Arrow thread, fresh process per run; events/s per core = "
+        "events / CPU seconds):",
+        "",
+        "| format | events | file MB | events/s per core | events/s wall | peak RSS MB | of which before events | distinct IPs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for t in report["throughput"]:
+        lines.append(f"| {t['format']} | {t['events']:,} | {t['file_mb']:,} | {t['events_per_cpu_second']:,} | "
+                     f"{t['events_per_wall_second']:,} | {t['peak_rss_mb']:.0f} | {t['rss_before_mb']:.0f} | "
+                     f"{t['distinct_ips']:,} |")
+    lines += ["", "Targets: recall >= 0.9 at precision >= 0.9; >= 200,000 events/s per core; memory flat in the "
+              "event count. The populations are synthetic: the numbers show the signals and clustering work as "
+              "designed on the planted typologies, not field accuracy.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes while iterating")
+    parser.add_argument("--seeds", type=int, nargs="*", default=None)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/interdict-bench-workers"))
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--formats", nargs="*", default=["csv", "parquet"])
+    args = parser.parse_args(argv)
+    seeds = args.seeds or ([7] if args.quick else [7, 11, 13])
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    n_genuine, n_ops, n_events = (1500, 20, 300_000) if args.quick else (5000, 60, 1_500_000)
+    report = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "quick": args.quick,
+        "quality": [],
+        "throughput": [],
+    }
+    for seed in seeds:
+        print(f"quality seed {seed}", flush=True)
+        r = quality(seed, args.workdir, n_genuine, n_ops, n_events)
+        print(f"  P {r['precision']:.3f} R {r['recall']:.3f} ops {r['operations_found']:.3f}", flush=True)
+        report["quality"].append(r)
+    if not args.skip_throughput:
+        sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 10_000_000]
+        print("throughput", flush=True)
+        report["throughput"] = throughput(args.workdir, sizes, args.formats)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "workers.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    (RESULTS / "workers.md").write_text(render(report), encoding="utf-8")
+    print(f"wrote {RESULTS / 'workers.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

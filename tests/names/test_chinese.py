@@ -62,3 +62,12 @@ def test_person_and_surname_reading() -> None:
 def test_unreadable_characters_do_not_break() -> None:
     assert parse_chinese_name("𢋉") is None
     assert parse_chinese_name("") is None
+
+
+def test_korean_reading() -> None:
+    from interdict.names.chinese import korean_reading
+
+    assert korean_reading("金正恩") == "김정은"
+    assert korean_reading("金鐵三") == korean_reading("金铁三") == "김철삼"  # traditional and simplified
+    assert korean_reading("龍") == "룡"  # DPRK spelling keeps the initial ㄹ
+    assert korean_reading("习") is None  # not in the table: no reading rather than a wrong one

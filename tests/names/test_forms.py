@@ -46,6 +46,10 @@ def shares_form(a: str, b: str, schema_a: str | None = None, schema_b: str | Non
             None,
         ),  # traditional
         ("金铁三", "Jin Tiesan", None),  # UN alias of KPi.035
+        ("金铁三", "KIM CHOL SAM", None),  # ... whose Korean reading is the UN primary name
+        ("金正恩", "KIM JONG UN", "Person"),  # Korean name in Chinese characters (Hanja)
+        ("崔龙海", "CHOE RYONG HAE", "Person"),
+        ("李炳哲", "Ri Pyong Chol", "Person"),
         ("華信船務(香港)有限公司", "HUAXIN SHIPPING (HONG KONG) LTD", None),  # UN KPe.059 original script
         ("沈忠國際海運有限公司", "SHEN ZHONG INTERNATIONAL SHIPPING", None),  # UN KPe.073 original script
         ("張學良", "Chang Hsueh-liang", "Person"),  # Wade-Giles
@@ -67,6 +71,8 @@ def test_query_and_list_spelling_share_a_form(query: str, listed: str, schema: s
         ("丹东鸿祥实业发展有限公司", "DANDONG HONGYUAN INDUSTRIAL DEVELOPMENT CO., LTD."),
         ("조선광선은행", "Korea Daesong Bank"),
         ("RI PYONG CHOL", "RI PYONG CHUN"),
+        ("习近平", "KIM JONG UN"),  # not a Korean surname: no Korean reading
+        ("桂荣 兰", "KYE YONG RAN"),  # surname 兰 is last and is not Korean
     ],
 )
 def test_different_names_share_no_form(a: str, b: str) -> None:

@@ -34,6 +34,8 @@ __all__ = [
     "parse_chinese_name",
     "chinese_places",
     "chinese_industry_words",
+    "korean_reading",
+    "KOREAN_SURNAME_HANJA",
 ]
 
 # fmt: off
@@ -191,6 +193,8 @@ class ChineseName:
     surname: tuple[str, ...] = ()
     given: tuple[str, ...] = ()
     given_words: tuple[tuple[str, ...], ...] = ()  # given-name syllables grouped as written
+    surname_chars: str = ""
+    given_chars: str = ""
     places: tuple[tuple[tuple[str, ...], str], ...] = ()  # (syllables, english)
     trade: tuple[str, ...] = ()
     industry: tuple[tuple[tuple[str, ...], str], ...] = ()  # (syllables, english)
@@ -247,6 +251,8 @@ def _person(core: str, chars: str, toned: tuple[str, ...]) -> ChineseName:
             surname=_surname_reading(surname_word),
             given=tuple(s for w in given_words for s in w),
             given_words=given_words,
+            surname_chars=surname_word,
+            given_chars="".join(given),
         )
     sur_len = 2 if chars[:2] in _COMPOUND_SURNAMES and len(chars) > 2 else 1
     given_syls = tuple(_plain(s) for s in toned[sur_len:])
@@ -255,6 +261,8 @@ def _person(core: str, chars: str, toned: tuple[str, ...]) -> ChineseName:
         surname=_surname_reading(chars[:sur_len]),
         given=given_syls,
         given_words=(given_syls,) if given_syls else (),
+        surname_chars=chars[:sur_len],
+        given_chars=chars[sur_len:],
     )
 
 
@@ -329,3 +337,41 @@ def parse_chinese_name(text: str, person: bool | None = None) -> ChineseName | N
         trailing_places=tuple(trailing),
         legal_form=legal,
     )
+
+
+# --- Korean readings (Hanja) ------------------------------------------------------------------
+
+#: Characters that are Korean surnames (金 Kim, 李 Ri, 朴 Pak, 崔 Choe...), simplified and traditional.
+KOREAN_SURNAME_HANJA = frozenset(
+    "金李朴崔郑鄭丁姜康赵趙曹尹张張林任韩韓吴吳申权權黄黃安宋柳刘劉全洪高文梁孙孫裴白许許南卢盧河夏郭成"
+    "车車朱周禹具闵閔罗羅陈陳池严嚴蔡元千方孔玄咸卞廉吕呂秋都苏蘇石薛马馬吉延魏表明奇潘王琴玉陆陸印孟"
+    "诸諸牟卓鞠太桂"
+)
+
+
+@lru_cache(maxsize=1)
+def _hanja() -> dict[str, str]:
+    text = resources.files("interdict.names").joinpath("data/hanja_readings.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+    out: dict[str, str] = {}
+    for row in rows:
+        for char in row["chars"]:
+            out.setdefault(char, row["hangul"])
+    return out
+
+
+def korean_reading(chars: str) -> str | None:
+    """Hangul (Sino-Korean, DPRK spelling) of Chinese characters, or None if one is not in the table.
+
+    金铁三 -> 김철삼 (UN KPi.035 KIM CHOL SAM, a.k.a. Jin Tiesan 金铁三).
+    """
+    table = _hanja()
+    out = []
+    for char in chars:
+        if not is_han(char):
+            continue
+        reading = table.get(char)
+        if reading is None:
+            return None
+        out.append(reading)
+    return "".join(out) or None

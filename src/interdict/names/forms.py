@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from interdict.names.acronyms import looks_like_acronym
-from interdict.names.chinese import ChineseName, parse_chinese_name, pinyin_to_wade_giles
+from interdict.names.chinese import (
+    KOREAN_SURNAME_HANJA,
+    ChineseName,
+    korean_reading,
+    parse_chinese_name,
+    pinyin_to_wade_giles,
+)
 from interdict.names.companies import split_org_parts
 from interdict.names.korean import (
     is_hangul_syllable,
@@ -338,6 +344,7 @@ def _han_forms(text: str, person: bool | None, out: list[NameForm], seen: set[st
         return
     if parsed.person:
         _chinese_person(parsed, latin, out, seen)
+        _hanja_person(parsed, latin, out, seen)
     else:
         _chinese_company(parsed, latin, out, seen)
 
@@ -352,6 +359,28 @@ def _chinese_person(p: ChineseName, latin: tuple[str, ...], out: list[NameForm],
     _add(out, seen, _form((sur, *p.given, *latin), "pinyin-split"))
     _add(out, seen, _form((wg_sur, *wg_given, *latin), "wade-giles"))
     _add(out, seen, _form((wg_sur, *(_wg(s) for s in p.given), *latin), "wade-giles-split"))
+
+
+def _hanja_person(p: ChineseName, latin: tuple[str, ...], out: list[NameForm], seen: set[str]) -> None:
+    """A Korean name written in Chinese characters (金正恩, 崔龙海): the forms of its Korean reading.
+
+    Only for a one-character Korean surname (金 李 朴 崔...) and a given name of one to three
+    characters that are all in the reading table.
+    """
+    if (
+        len(p.surname_chars) != 1
+        or p.surname_chars not in KOREAN_SURNAME_HANJA
+        or not 1 <= len(p.given_chars) <= 3
+    ):
+        return
+    surname, given = korean_reading(p.surname_chars), korean_reading(p.given_chars)
+    if surname is None or given is None:
+        return
+    for system in ("dprk", "mr", "rr"):
+        sur, syllables = romanize_person(surname, given, system)
+        _add(out, seen, _form((sur, *syllables, *latin), f"hanja-{system}"))
+        if len(syllables) > 1:
+            _add(out, seen, _form((sur, "".join(syllables), *latin), f"hanja-{system}-joined"))
 
 
 def _wg(syllable: str) -> str:

@@ -1,13 +1,15 @@
 """Build the labelled pair set bench/screening/cases.csv from the bundled lists.
 
 Each row pairs a query (a name, optionally a birth date or country) with one list entity
-(``candidate_id``) and a label: 1 if the query names that party, 0 if not. Pairs are scored with
-the candidate's record *minus the query string itself* (held-out alias), so no case is an exact
-copy of what the candidate carries unless the category says so.
+(``candidate_id``) and a label: 1 if the query names that party, 0 if not. ``held_out_alias``
+pairs are scored with the candidate's record *minus that alias*; every other category is made so
+that the query differs from what the list carries (except the birth-date pairs, where the
+listed name is the point and the birth date decides).
 
 Categories (``category`` column) and how each is made:
 
-- ``held_out_alias`` (1): another name the list gives the same party (alias, previous name).
+- ``held_out_alias`` (1): another name the list gives the same party, sharing at least one word
+  with its other names (an unrelated alias, e.g. a cover name, cannot be found once held out).
 - ``romanisation`` (1): Korean person names respelt: surname variants (Ri/Lee/Rhee/Yi, Pak/Park,
   Choe/Choi, Jong/Jeong/Chung...), McCune-Reischauer vs Revised Romanization syllables
   (Chol/Cheol, Yong/Young/Yeong, Pyong/Byung...), given names joined or hyphenated, order swapped.
@@ -132,13 +134,14 @@ def case_id(category: str, query: str, candidate: str, extra: str = "") -> str:
 
 
 def load_entities() -> list:
-    from interdict.sources import BUNDLED, read_source
+    """The designating lists' parties from the store (bundled lists loaded on first use)."""
+    from bench.screening.common import ensure_home
+    from interdict.screening import Screener
 
-    out = []
-    for snap in BUNDLED:
-        if snap.default and snap.source in ("un_sc", "us_ofac_sdn", "us_ofac_cons"):
-            out.extend(read_source(snap.source, snap.paths()).entities)
-    return [e for e in out if e.schema.name in ("Person", "Organization", "Company", "LegalEntity", "Vessel")]
+    ensure_home()
+    store = Screener.open().store
+    schemata = ("Person", "Organization", "Company", "LegalEntity", "Vessel")
+    return list(store.iter_entities(sources=["un_sc", "us_ofac_sdn", "us_ofac_cons"], schemata=schemata))
 
 
 def words(name: str) -> list[str]:
@@ -224,9 +227,20 @@ def main(argv: list[str] | None = None) -> None:
     # held-out aliases
     pool = [e for e in persons + orgs + vessels if e.get("alias")]
     rng.shuffle(pool)
-    for e in pool[:n]:
+    made = 0
+    for e in pool:
+        # an alias that shares no word with the party's other names is a different name altogether:
+        # no name matcher can find it once it is held out, so it says nothing about matching
         alias = rng.choice(e.get("alias"))
+        others = [x for x in e.get("name") + e.get("alias") if x != alias]
+        alias_words = {w.casefold().strip(".,") for w in words(alias) if len(w) > 2}
+        other_words = {w.casefold().strip(".,") for x in others for w in words(x) if len(w) > 2}
+        if not alias_words & other_words:
+            continue
         add("held_out_alias", alias, e, 1, "MEDIUM")
+        made += 1
+        if made >= n:
+            break
     # romanisation of Korean person names
     count = 0
     shuffled = dprk_persons[:]

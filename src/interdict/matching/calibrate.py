@@ -32,11 +32,11 @@ CALIBRATION_FILE = "calibration.json"
 #: +1: the feature may only raise the score; -1: only lower it.
 SIGNS: dict[str, int] = {
     "name_match": 1,
-    "name_string": 1,
     "name_info": 1,
     "name_exact": 1,
     "name_single_token": -1,
     "name_unmatched_query": -1,
+    "name_unmatched_list": -1,
     "weak_alias": -1,
     "legal_form_conflict": -1,
     "identifier_match": 1,
@@ -115,22 +115,27 @@ def load_calibration(path: Path | None = None) -> Calibration:
 
 def fit_logistic(
     X: np.ndarray, y: np.ndarray, names: Sequence[str] = tuple(FEATURES), l2: float = 0.05,
-    iterations: int = 50, sample_weight: np.ndarray | None = None,
+    iterations: int = 50, sample_weight: np.ndarray | None = None, fixed: dict[str, float] | None = None,
 ) -> tuple[dict[str, float], float]:
     """Fit logistic weights by Newton's method with L2, holding wrong-signed weights at zero.
 
-    Returns (weights by name, bias). Features that never vary in ``X`` keep weight 0.
+    ``fixed`` holds some weights at given values (features the labelled set cannot teach, such as
+    a schema mismatch or an equal identifier); their contribution enters the fit as an offset.
+    Other features that never vary in ``X`` keep weight 0. Returns (weights by name, bias).
     """
+    fixed = dict(fixed or {})
     n, d = X.shape
     sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    active = np.array([X[:, j].std() > 0 for j in range(d)])
+    fixed_vec = np.array([fixed.get(name, 0.0) for name in names])
+    offset = X @ fixed_vec
+    active = np.array([X[:, j].std() > 0 and names[j] not in fixed for j in range(d)])
     beta = np.zeros(d + 1)
-    for _ in range(20):
+    for _ in range(d + 1):
         cols = np.where(active)[0]
         A = np.hstack([np.ones((n, 1)), X[:, cols]])
         b = np.zeros(A.shape[1])
         for _it in range(iterations):
-            z = np.clip(A @ b, -30, 30)
+            z = np.clip(A @ b + offset, -30, 30)
             p = 1.0 / (1.0 + np.exp(-z))
             g = A.T @ ((p - y) * sw) + l2 * np.r_[0.0, b[1:]]
             W = p * (1 - p) * sw
@@ -139,10 +144,7 @@ def fit_logistic(
             b -= step
             if np.abs(step).max() < 1e-8:
                 break
-        wrong = [
-            j for k, j in enumerate(cols)
-            if SIGNS.get(names[j], 0) * b[k + 1] < 0
-        ]
+        wrong = [j for k, j in enumerate(cols) if SIGNS.get(names[j], 0) * b[k + 1] < 0]
         beta = np.zeros(d + 1)
         beta[0] = b[0]
         beta[1 + cols] = b[1:]
@@ -151,5 +153,5 @@ def fit_logistic(
         # drop the most wrong-signed feature and refit
         worst = max(wrong, key=lambda j: abs(beta[1 + j]))
         active[worst] = False
-    weights = {names[j]: round(float(beta[1 + j]), 4) for j in range(d)}
+    weights = {names[j]: round(float(fixed[names[j]] if names[j] in fixed else beta[1 + j]), 4) for j in range(d)}
     return weights, round(float(beta[0]), 4)

@@ -31,11 +31,11 @@ __all__ = [
 #: Stable feature ids and the sentence each one's explanation uses.
 FEATURES: dict[str, str] = {
     "name_match": "the best pair of names agrees token by token, weighted by how rare each token is",
-    "name_string": "the best pair of names agrees as whole strings (joined, in order)",
     "name_info": "the matched tokens are rare on the lists, so the agreement says a lot",
     "name_exact": "a query name equals a list name after normalisation",
     "name_single_token": "one of the compared names has a single token, so agreement says less",
     "name_unmatched_query": "the query name has rare tokens that the list name lacks",
+    "name_unmatched_list": "the list name has rare tokens that the query name lacks",
     "weak_alias": "the list name is a weak alias (a low-quality a.k.a.)",
     "legal_form_conflict": "both names carry a legal form and they differ",
     "identifier_match": "an identifier (IMO, registration number, passport, USCC, SWIFT...) is equal",
@@ -115,7 +115,7 @@ _VOWELS = frozenset("aeiouy")
 def _edit_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     shorter = min(la, lb)
-    if shorter < 4:
+    if shorter < 5:  # one letter makes another short name (chen/cheng, kim/kin, jose/jase)
         return 0.0
     budget = 1 if shorter < 8 else 2
     dist = OSA.distance(a, b, score_cutoff=budget)
@@ -156,6 +156,7 @@ class NameEvidence:
     string: float
     info: float
     unmatched_query: float
+    unmatched_list: float
     pairs: list[tuple[str, str, float]]
 
 
@@ -207,7 +208,8 @@ def compare_forms(
     if len(qt) > 1 or len(ct) > 1:
         string = max(string, Indel.normalized_similarity("".join(sorted(qt)), "".join(sorted(ct))))
     unmatched = sum(w for i, w in enumerate(qw) if i not in used_q)
-    return NameEvidence(score, cov_q, cov_c, string, info, unmatched, pairs)
+    unmatched_list = sum(w for j, w in enumerate(cw) if j not in used_c)
+    return NameEvidence(score, cov_q, cov_c, string, info, unmatched, unmatched_list, pairs)
 
 
 def compare_dates(query: Sequence[str], candidate: Sequence[str]) -> tuple[float, float]:

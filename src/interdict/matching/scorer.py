@@ -282,11 +282,11 @@ class Scorer:
             _, qf, f, ev = best
             cf = index.form(f)
             x[_FEATURE_POS["name_match"]] = ev.score
-            x[_FEATURE_POS["name_string"]] = ev.string
             x[_FEATURE_POS["name_info"]] = min(ev.info / _INFO_SCALE, 1.0)
             x[_FEATURE_POS["name_exact"]] = 1.0 if qf.form.text == cf.text else 0.0
             x[_FEATURE_POS["name_single_token"]] = 1.0 if min(len(qf.form.keys), len(cf.keys)) == 1 else 0.0
             x[_FEATURE_POS["name_unmatched_query"]] = min(ev.unmatched_query / _UNMATCHED_SCALE, 1.0)
+            x[_FEATURE_POS["name_unmatched_list"]] = min(ev.unmatched_list / _UNMATCHED_SCALE, 1.0)
             weak = qf.weak or float(index.form_weights[f]) < 0.7
             x[_FEATURE_POS["weak_alias"]] = 1.0 if weak else 0.0
             if qf.form.legal_form and cf.legal_form and qf.form.legal_form != cf.legal_form:

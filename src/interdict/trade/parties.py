@@ -34,10 +34,16 @@ class _ScreenerLike(Protocol):  # pragma: no cover - typing only
     def screen(self, query: Any, **kwargs: Any) -> Any: ...
 
 
+_NAME_PUNCT = re.compile(r"[\s\.,;:'\"()\[\]{}\-_/\\&]+")
+_DIGIT_ALPHA = re.compile(r"(\d)([a-z])")
+_ALPHA_DIGIT = re.compile(r"([a-z])(\d)")
+_ADDRESS_SPLIT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+
+
 def normalize_name(name: str) -> str:
     """Cache key for a party name: case-folded, accents and punctuation removed, spaces collapsed."""
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(r"[\s\.,;:'\"()\[\]{}\-_/\\&]+", " ", text)
+    text = _NAME_PUNCT.sub(" ", text)
     return text.strip()
 
 
@@ -77,6 +83,7 @@ class PartyScreener:
         self.cache_size = cache_size
         self.limit = limit
         self._cache: OrderedDict[tuple[str, str], tuple[PartyHit, ...]] = OrderedDict()
+        self._raw: dict[tuple[str, str], tuple[PartyHit, ...]] = {}  # exact spelling -> hits
         self.calls = 0
         self.hits = 0
         self.errors = 0
@@ -86,6 +93,10 @@ class PartyScreener:
         """List matches for ``name`` with score >= ``min_score``, best first (empty for junk)."""
         if not name or not isinstance(name, str):
             return ()
+        raw = self._raw.get((name, schema))
+        if raw is not None:
+            self.hits += 1
+            return raw
         key = (normalize_name(name[:300]), schema)
         if len(key[0]) < 2:
             return ()
@@ -93,6 +104,7 @@ class PartyScreener:
         if cached is not None:
             self.hits += 1
             self._cache.move_to_end(key)
+            self._remember_raw(name, schema, cached)
             return cached
         self.calls += 1
         try:
@@ -105,7 +117,13 @@ class PartyScreener:
         self._cache[key] = hits
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
+        self._remember_raw(name, schema, hits)
         return hits
+
+    def _remember_raw(self, name: str, schema: str, hits: tuple[PartyHit, ...]) -> None:
+        if len(self._raw) >= self.cache_size:
+            self._raw.clear()  # bounded: start again rather than grow
+        self._raw[(name, schema)] = hits
 
     def _call(self, name: str, schema: str) -> Any:
         try:
@@ -155,12 +173,14 @@ _STOP = {
 
 def normalize_address(text: str) -> tuple[str, ...]:
     """Address tokens: case-folded ASCII, abbreviations expanded ("Rd" -> "road"), "99-3" -> "99 3"."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"(\d)([a-z])", r"\1 \2", text)
-    text = re.sub(r"([a-z])(\d)", r"\1 \2", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold()
+    text = _DIGIT_ALPHA.sub(r"\1 \2", text)
+    text = _ALPHA_DIGIT.sub(r"\1 \2", text)
     out: list[str] = []
-    for tok in re.split(r"[^0-9a-z\u4e00-\u9fff]+", text):
+    for tok in _ADDRESS_SPLIT.split(text):
         if not tok:
             continue
         tok = _ABBREV.get(tok, tok)
@@ -185,7 +205,7 @@ class AddressHit:
 class AddressIndex:
     """Designated parties' addresses, looked up by shared rare words and then compared token-wise.
 
-    A party address "is" a listed address when every number of the listed street address appears in it
+    Entries are keyed by their longest number. A party address "is" a listed address when every number of the listed street address appears in it
     and at least ``min_overlap`` of the listed address's distinctive tokens (street words, numbers,
     building names) do too, with at least three distinctive tokens to compare. A city or country alone
     never matches.
@@ -194,7 +214,7 @@ class AddressIndex:
     min_overlap: float = 0.85
     _entries: list[tuple[frozenset[str], frozenset[str], str, str, str]] = field(default_factory=list)
     _by_word: dict[str, list[int]] = field(default_factory=dict)
-    _cache: OrderedDict[tuple[str, ...], AddressHit | None] = field(default_factory=OrderedDict)
+    _cache: OrderedDict[str, AddressHit | None] = field(default_factory=OrderedDict)
 
     def add(self, address: str, entity_id: str, caption: str) -> None:
         tokens = normalize_address(address)
@@ -205,8 +225,10 @@ class AddressIndex:
             return  # too vague to say two parties share it
         pos = len(self._entries)
         self._entries.append((distinctive, numbers, address, entity_id, caption))
+        # keyed by (longest number, word): a query must contain that number and share a street word
+        longest = max(numbers, key=len)
         for w in words:
-            self._by_word.setdefault(w, []).append(pos)
+            self._by_word.setdefault(f"{longest}|{w}", []).append(pos)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -247,12 +269,11 @@ class AddressIndex:
     def lookup(self, address: str | None) -> AddressHit | None:
         if not address or not self._entries:
             return None
-        tokens = normalize_address(address[:500])
-        key = tokens
+        key = address[:500]
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        hit = self._lookup(set(tokens))
+        hit = self._lookup(set(normalize_address(key)))
         self._cache[key] = hit
         if len(self._cache) > 100_000:
             self._cache.popitem(last=False)
@@ -260,9 +281,15 @@ class AddressIndex:
 
     def _lookup(self, tokens: set[str]) -> AddressHit | None:
         candidates: set[int] = set()
-        for t in tokens:
-            for pos in self._by_word.get(t, ()):
-                candidates.add(pos)
+        numbers = [t for t in tokens if t.isdigit()]
+        if not numbers:
+            return None
+        words = [t for t in tokens if not t.isdigit() and len(t) > 2 and t not in _STOP]
+        for n in numbers:
+            for w in words:
+                hit = self._by_word.get(f"{n}|{w}")
+                if hit:
+                    candidates.update(hit)
         best: AddressHit | None = None
         for pos in candidates:
             distinctive, numbers, address, eid, caption = self._entries[pos]
@@ -289,11 +316,20 @@ def _keyword_re(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+_KW_BY_ID: dict[int, tuple[object, re.Pattern[str] | None]] = {}
+
+
 def has_keyword(text: str | None, keywords: Iterable[str]) -> str | None:
     """The first keyword found in ``text`` (word-bounded for Latin, substring for Chinese), or None."""
     if not text:
         return None
-    pattern = _keyword_re(tuple(keywords))
+    known = _KW_BY_ID.get(id(keywords))
+    if known is not None and known[0] is keywords:
+        pattern = known[1]
+    else:
+        pattern = _keyword_re(tuple(keywords))
+        if isinstance(keywords, list | tuple) and len(_KW_BY_ID) < 1024:
+            _KW_BY_ID[id(keywords)] = (keywords, pattern)  # keeps the list alive, so the id stays valid
     if pattern is None:
         return None
     m = pattern.search(text.casefold())

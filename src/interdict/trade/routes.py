@@ -61,12 +61,27 @@ class RouteFacts:
         return [p for p in self.dest if p.field == field_name]
 
 
+_COMMON = {
+    "kp": "kp", "prk": "kp", "chn": "cn", "china": "cn", "prc": "cn", "中国": "cn", "people's republic of china": "cn",
+    "hkg": "hk", "hong kong": "hk", "香港": "hk", "kor": "kr", "south korea": "kr", "korea, south": "kr",
+    "republic of korea": "kr", "rus": "ru", "russia": "ru", "usa": "us", "united states": "us", "deu": "de",
+    "germany": "de", "jpn": "jp", "japan": "jp", "vnm": "vn", "vietnam": "vn", "viet nam": "vn", "sgp": "sg",
+    "singapore": "sg", "are": "ae", "uae": "ae", "mng": "mn", "mongolia": "mn", "nld": "nl", "ind": "in",
+    "mys": "my", "tha": "th", "twn": "tw", "taiwan": "tw", "gbr": "gb", "uk": "gb", "united kingdom": "gb",
+}
+
+
 @lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
     """ISO alpha-2 (lower case) for a country code or name in English or Chinese, or None."""
     text = value.strip()
     if not text or len(text) > 80:
         return None
+    low = text.casefold()
+    if low in _COMMON:
+        return _COMMON[low]
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return low
     if is_dprk_country(text):
         return "kp"
     try:
@@ -116,8 +131,6 @@ def analyse_route(record: dict[str, Any]) -> RouteFacts:
             facts.origin.append(PlaceSeen(name, value, place))
             if place.is_dprk:
                 facts.dprk_origin.append((name, value))
-    final = _text(record, "final_destination")
-    if final:
-        places = [p.place for p in facts.at("final_destination")]
-        facts.final_country = places[0].country if places else country_code(final.split(",")[-1])
+    places = [p.place for p in facts.at("final_destination")]
+    facts.final_country = places[0].country if places else None
     return facts

@@ -94,6 +94,7 @@ _ID_FIELDS = ("shipper_uscc", "consignee_uscc", "end_user_uscc")
 _SCAN_ID_FIELDS = ("consignee_name", "consignee_address", "end_user_name", "end_user_address",
                    "shipper_name", "shipper_address", "notify_party_name")
 _USCC_RE = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])")
+_SIX_DIGITS = re.compile(r"\d{6}")
 _RID_RE = re.compile(r"(?<!\d)(\d{17}[\dXx])(?![\dXx])")
 _PIECE_UNITS = {
     "", "pcs", "pc", "piece", "pieces", "unit", "units", "set", "sets", "ea", "each", "nos", "no", "nr", "pce",
@@ -332,6 +333,8 @@ def iter_records(source: str | Path, problems: ProblemLog | None = None, *, fmt:
 
 # ------------------------------------------------------------------------------------ values
 
+_CURRENCY_RE = re.compile(r"^(usd|us\$|\$|rmb|cny|¥|￥|eur|€)\s*", re.IGNORECASE)
+_UNIT_RE = re.compile(r"[A-Za-z\u4e00-\u9fff$.]{1,12}")
 _NUM_RE = re.compile(r"[-+]?\d[\d,\s]*(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+")
 
 
@@ -356,11 +359,11 @@ def parse_number(value: Any) -> tuple[float | None, str | None, bool]:
     text = str(value).strip()
     if not text or text.lower() in ("nan", "none", "null", "n/a", "-"):
         return None, None, True
-    cleaned = re.sub(r"^(usd|us\$|\$|rmb|cny|¥|￥|eur|€)\s*", "", text, flags=re.IGNORECASE)
+    cleaned = _CURRENCY_RE.sub("", text)
     m = _NUM_RE.match(cleaned)
     if not m:
         return None, None, False
-    digits = re.sub(r"[,\s]", "", m.group(0))
+    digits = m.group(0).replace(",", "").replace(" ", "")
     rest = cleaned[m.end():].strip()
     try:
         number = float(digits)
@@ -368,7 +371,7 @@ def parse_number(value: Any) -> tuple[float | None, str | None, bool]:
         return None, None, False
     if math.isinf(number) or math.isnan(number):
         return None, None, False
-    if rest and not re.fullmatch(r"[A-Za-z\u4e00-\u9fff$.]{1,12}", rest):
+    if rest and not _UNIT_RE.fullmatch(rest):
         return None, None, False
     return number, rest or None, True
 
@@ -555,8 +558,17 @@ class TradeScreener:
     # -- one record -----------------------------------------------------------------------------
     def screen(self, record: dict[str, Any], line: int | None = None, *, file: str | None = None,
                problems: ProblemLog | None = None) -> Alert:
-        rec = {k: _text(v) for k, v in record.items()} if not all(
-            isinstance(v, str) or v is None for v in record.values()) else record
+        rec: dict[str, Any] = {}
+        for k, v in record.items():
+            if v.__class__ is str:
+                v = v.strip()
+                if v:
+                    rec[k] = v
+            elif v is not None:
+                t = _text(v)
+                if t:
+                    rec[k] = t
+        columns = record.keys()
         local: list[str] = []
 
         def problem(message: str, field_name: str | None = None) -> None:
@@ -564,8 +576,8 @@ class TradeScreener:
             if problems is not None:
                 problems.add(message, file=file, line=line, field=field_name, record=sid)
 
-        sid = _text(rec.get("shipment_id")) or (f"line-{line}" if line is not None else "shipment")
-        desc = _text(rec.get("goods_description")) or ""
+        sid = rec.get("shipment_id") or (f"line-{line}" if line is not None else "shipment")
+        desc = rec.get("goods_description") or ""
         reasons: list[Reason] = []
 
         # values --------------------------------------------------------------------------------
@@ -581,7 +593,7 @@ class TradeScreener:
         elif value is not None and (value < 0 or value > MAX_VALUE_USD):
             problem(f"absurd value USD {value:g} ignored", "value_usd")
             value = None
-        unit = (_text(rec.get("unit")) or qty_unit or "").casefold().strip(".")
+        unit = (rec.get("unit") or qty_unit or "").casefold().strip(".")
         pieces = qty if (qty is not None and unit in _PIECE_UNITS) else None
         unit_value = (value / qty) if (value is not None and qty) else value
 
@@ -629,7 +641,7 @@ class TradeScreener:
         reasons.extend(self._vessel(rec, problem))
 
         # parties -------------------------------------------------------------------------------
-        reasons.extend(self._parties(rec, route, goods_ids, electronic, pieces, value, cls))
+        reasons.extend(self._parties(rec, route, goods_ids, electronic, pieces, value, cls, "end_user_name" in columns))
 
         # behaviour over the file ----------------------------------------------------------------
         reasons.extend(self._history(rec, goods_ids, pieces))
@@ -751,9 +763,10 @@ class TradeScreener:
             names = ", ".join(f"{m.model.label} ({m.eccn})" for m in cls.models)
             cit = _cite(rule, source_id=best.model.source_id, grade=Grade(grades[0]),
                         paragraph=", ".join(sorted({m.eccn for m in cls.models})))
+            factor = float((rule.params.get("grade_factor") or {}).get(grades[0], 1.0))
             out.append(self._reason(
                 rule, f"Description names controlled accelerator/GPU model(s): {names}.",
-                {"models": [m.to_dict() for m in cls.models]}, citation=cit))
+                {"models": [m.to_dict() for m in cls.models]}, score=rule.weight * factor, citation=cit))
         return out
 
     def _mismatch(self, hs: HSCode | None, cls: Classification, desc: str) -> list[Reason]:
@@ -792,7 +805,7 @@ class TradeScreener:
             if p.get("min_value_usd") and (value is None or value < float(p["min_value_usd"])):
                 continue
             for fname in p.get("fields") or ["goods_description"]:
-                text = _text(rec.get(fname))
+                text = rec.get(fname)
                 if not text:
                     continue
                 kw = has_keyword(text, p.get("keywords") or [])
@@ -890,7 +903,7 @@ class TradeScreener:
             if not far:
                 continue
             cc = route.consignee_country
-            pod = _text(rec.get("port_of_discharge"))
+            pod = rec.get("port_of_discharge")
             pod_cc = None
             if pod:
                 pod_places = route.at("port_of_discharge")
@@ -905,7 +918,7 @@ class TradeScreener:
                     {"final_destination": far[0].value, n: rec.get(n), "country": c}))
         for rule in self._rules("free_trade_zone"):
             for fname in ("consignee_address", "end_user_address", "final_destination"):
-                kw = has_keyword(_text(rec.get(fname)), rule.params.get("keywords") or [])
+                kw = has_keyword(rec.get(fname), rule.params.get("keywords") or [])
                 if kw:
                     out.append(self._reason(rule, f"{fname.replace('_', ' ').capitalize()} is in a free trade "
                                                   f"zone ({kw!r}).", {fname: rec.get(fname), "keyword": kw}))
@@ -914,11 +927,11 @@ class TradeScreener:
 
     def _vessel(self, rec: dict[str, Any], problem: Any) -> list[Reason]:
         out: list[Reason] = []
-        imo_raw = _text(rec.get("vessel_imo"))
-        mmsi_raw = _text(rec.get("vessel_mmsi"))
-        if imo_raw and re.sub(r"\D", "", imo_raw).__len__() == 9 and not mmsi_raw:
+        imo_raw = rec.get("vessel_imo")
+        mmsi_raw = rec.get("vessel_mmsi")
+        if imo_raw and sum(c.isdigit() for c in imo_raw) == 9 and not mmsi_raw:
             mmsi_raw, imo_raw = imo_raw, None  # an MMSI in the IMO column
-        flag = _text(rec.get("vessel_flag"))
+        flag = rec.get("vessel_flag")
         if (mmsi_raw and mmsi_is_dprk(mmsi_raw)) or (flag and country_code(flag) == "kp"):
             for rule in self._rules("dprk_vessel"):
                 what = f"MMSI {mmsi_raw} (MID 445)" if mmsi_raw and mmsi_is_dprk(mmsi_raw) else f"flag {flag!r}"
@@ -932,9 +945,9 @@ class TradeScreener:
                 for rule in self._rules("imo_invalid"):
                     out.append(self._reason(rule, f"Vessel IMO {imo_raw} fails its check digit.",
                                             {"vessel_imo": imo_raw, "vessel_name": rec.get("vessel_name")}))
-        if self.party is not None and _text(rec.get("vessel_name")):
-            hits = self.party.screen(_text(rec.get("vessel_name")), "Vessel")
-            out.extend(self._party_hits("vessel", _text(rec.get("vessel_name")) or "", hits))
+        if self.party is not None and rec.get("vessel_name"):
+            hits = self.party.screen(rec.get("vessel_name"), "Vessel")
+            out.extend(self._party_hits("vessel", rec.get("vessel_name") or "", hits))
         return out
 
     # -- parties --------------------------------------------------------------------------------
@@ -960,18 +973,19 @@ class TradeScreener:
         return out
 
     def _parties(self, rec: dict[str, Any], route: RouteFacts, goods_ids: frozenset[str], electronic: bool,
-                 pieces: float | None, value: float | None, cls: Classification) -> list[Reason]:
+                 pieces: float | None, value: float | None, cls: Classification,
+                 has_end_user_column: bool = True) -> list[Reason]:
         out: list[Reason] = []
         if self.party is not None:
             for role, fname in _PARTY_ROLES:
-                name = _text(rec.get(fname))
+                name = rec.get(fname)
                 if name:
                     out.extend(self._party_hits(role, name, self.party.screen(name)))
         if self.addresses is not None:
             for rule in self._rules("shared_address"):
                 for role, fname in (("consignee", "consignee_address"), ("end user", "end_user_address"),
                                     ("shipper", "shipper_address"), ("notify party", "notify_party_address")):
-                    hit = self.addresses.lookup(_text(rec.get(fname)))
+                    hit = self.addresses.lookup(rec.get(fname))
                     if hit:
                         out.append(self._reason(
                             rule, f"The {role} address {rec.get(fname)!r} is the listed address of {hit.caption!r}.",
@@ -987,10 +1001,10 @@ class TradeScreener:
                           f"({'a DPRK-nexus hub' if hub else 'a DPRK-border county'}).",
                     {"field": fname, "identifier": code, "kind": kind, "region": place.label(),
                      "county_code": place.code}, score=rule.weight * (0.5 if hub else 1.0)))
-        end_user = _text(rec.get("end_user_name"))
-        consignee = _text(rec.get("consignee_name"))
+        end_user = rec.get("end_user_name")
+        consignee = rec.get("consignee_name")
         for rule in self._rules("end_user_missing"):
-            if "end_user_name" not in rec:
+            if not has_end_user_column:
                 continue
             placeholders = {p.casefold() for p in rule.params.get("placeholders") or []}
             missing = end_user is None or end_user.casefold() in placeholders
@@ -999,6 +1013,10 @@ class TradeScreener:
                                               f"{', '.join(sorted(goods_ids))}.", {"end_user_name": end_user}))
         for rule in self._rules("forwarder_consignee"):
             kw = has_keyword(consignee, rule.params.get("keywords") or [])
+            factor = 1.0
+            if not kw:
+                kw = has_keyword(consignee, rule.params.get("weak_keywords") or [])
+                factor = float(rule.params.get("weak_factor", 0.5))
             if not kw:
                 continue
             eu_missing = end_user is None or normalize_name(end_user) == normalize_name(consignee or "") or \
@@ -1006,9 +1024,10 @@ class TradeScreener:
             if eu_missing:
                 out.append(self._reason(rule, f"Final consignee {consignee!r} is a forwarding/trading/logistics "
                                               f"company ({kw!r}) and no separate end user is named.",
-                                        {"consignee_name": consignee, "keyword": kw, "end_user_name": end_user}))
+                                        {"consignee_name": consignee, "keyword": kw, "end_user_name": end_user},
+                                        score=rule.weight * factor))
         for rule in self._rules("cash_payment"):
-            terms = _text(rec.get("payment_terms"))
+            terms = rec.get("payment_terms")
             kw = has_keyword(terms, rule.params.get("keywords") or [])
             floor = float(rule.params.get("min_value_usd", 0))
             if kw and value is not None and value >= floor:
@@ -1020,7 +1039,7 @@ class TradeScreener:
             if pieces is None or pieces < float(rule.params.get("min_quantity", 1)):
                 continue
             for fname in ("end_user_address", "consignee_address"):
-                kw = has_keyword(_text(rec.get(fname)), rule.params.get("keywords") or [])
+                kw = has_keyword(rec.get(fname), rule.params.get("keywords") or [])
                 if kw:
                     out.append(self._reason(rule, f"Residential address ({kw!r} in {fname}) ordering {pieces:g} "
                                                   f"units of {', '.join(sorted(goods_ids))}.",
@@ -1031,15 +1050,15 @@ class TradeScreener:
     @staticmethod
     def _region_codes(rec: dict[str, Any]) -> tuple[str, str, str, Any] | None:
         for fname in _ID_FIELDS:
-            code = _text(rec.get(fname))
+            code = rec.get(fname)
             if code:
                 region = uscc_region(code)
                 place = place_for_region_code(region) if region else None
                 if place and (place.code in BORDER_CODES or place.code in HUB_CODES or place.is_hub):
                     return fname, code, "USCC", place
         for fname in _SCAN_ID_FIELDS:
-            text = _text(rec.get(fname))
-            if not text or len(text) < 18:
+            text = rec.get(fname)
+            if not text or len(text) < 18 or not _SIX_DIGITS.search(text):
                 continue
             for m in _USCC_RE.finditer(text.upper()):
                 region = uscc_region(m.group(1))
@@ -1055,7 +1074,7 @@ class TradeScreener:
 
     def _history(self, rec: dict[str, Any], goods_ids: frozenset[str], pieces: float | None) -> list[Reason]:
         out: list[Reason] = []
-        consignee = _text(rec.get("consignee_name"))
+        consignee = rec.get("consignee_name")
         if not consignee:
             return out
         tags = set(goods_ids)

@@ -204,6 +204,7 @@ class EventAggregates:
         self._recent_keys: np.ndarray | None = None
         self.ip_kind = np.zeros(1024, np.int8)  # per IP code: 0 normal, 1 DPRK space, 2 weak range
         self.ip_vpn = np.zeros(1024, bool)  # per IP code: seen as a VPN/proxy/hosting exit
+        self.ip_common = np.zeros(1024, bool)  # per IP code: used by more accounts than the cap
         self._seen: dict[str, set[int]] = {}
 
     # ------------------------------------------------------------------ code tables
@@ -377,6 +378,7 @@ class _Folder:
             grow = max(code + 1, 2 * len(agg.ip_kind))
             agg.ip_kind = np.concatenate([agg.ip_kind, np.zeros(grow - len(agg.ip_kind), np.int8)])
             agg.ip_vpn = np.concatenate([agg.ip_vpn, np.zeros(grow - len(agg.ip_vpn), bool)])
+            agg.ip_common = np.concatenate([agg.ip_common, np.zeros(grow - len(agg.ip_common), bool)])
         if code >= 0:
             agg.ip_kind[code] = kind
         return code
@@ -607,8 +609,11 @@ class _Folder:
             if len(vpn_ips):
                 agg.ip_vpn[vpn_ips] = True
             table, ip_sets = agg.ip_table, agg.ips
-            for a, code in self._new_pairs("ip", ia, ic):
+            live = ~agg.ip_common[ic]  # a common IP (VPN exit, NAT) links nobody: stop tracking it
+            for a, code in self._new_pairs("ip", ia[live], ic[live]):
                 table.link(code, a)
+                if table.accounts[code] is None:
+                    agg.ip_common[code] = True
                 s_ = ip_sets[a]
                 if len(s_) < IP_PER_ACCOUNT_CAP:
                     s_.add(code)
@@ -753,7 +758,19 @@ def _normalise_names(names: list[str]) -> list[str]:
     return out
 
 
+CSV_CHUNK_BYTES = 1 << 23
+
+
 def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+    """Arrow's CSV parser on chunks of whole lines that we read ourselves.
+
+    Reading the chunks here (instead of ``pyarrow.csv.open_csv``, which reads ahead as far as it
+    likes) bounds memory by one chunk whatever the file size. Any row Arrow cannot split (wrong
+    number of fields, empty line, a quoted newline cut by a chunk boundary) hands the file to the
+    tolerant reader, which keeps exact line numbers.
+    """
+    import io
+
     import pyarrow.csv as pacsv
 
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -770,23 +787,41 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
         invalid.append(1)
         return "skip"
 
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24, use_threads=False),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, include_columns=wanted, strings_can_be_null=True
-        ),
+    read_options = pacsv.ReadOptions(column_names=names, block_size=CSV_CHUNK_BYTES * 2, use_threads=False)
+    parse_options = pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False)
+    convert_options = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, include_columns=wanted, strings_can_be_null=True
     )
     line = 2
-    for batch in reader:
-        if invalid:
-            raise _TolerantNeeded()
-        n = batch.num_rows
-        yield batch, np.arange(line, line + n, dtype=np.int64)
-        line += n
-    if invalid:
-        raise _TolerantNeeded()
+    with path.open("rb") as raw:
+        first = raw.readline()  # header (with BOM if any)
+        if not first:
+            return
+        carry = b""
+        while True:
+            block = raw.read(CSV_CHUNK_BYTES)
+            data = carry + block
+            if not data:
+                break
+            if block:
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                chunk, carry = data[: cut + 1], data[cut + 1 :]
+            else:
+                chunk, carry = data, b""
+            table = pacsv.read_csv(io.BytesIO(chunk), read_options=read_options, parse_options=parse_options,
+                                   convert_options=convert_options)
+            if invalid:
+                raise _TolerantNeeded()
+            for batch in table.to_batches(max_chunksize=max(batch_rows, 1 << 18)):
+                n = batch.num_rows
+                yield batch, np.arange(line, line + n, dtype=np.int64)
+                line += n
+            del table
+            if not block:
+                break
 
 
 def _rows_to_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:

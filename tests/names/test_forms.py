@@ -218,3 +218,28 @@ def test_spaced_cjk_names_find_the_surname(name: str, expected: str) -> None:
 def test_cyrillic_and_greek(name: str, expected: str) -> None:
     assert texts(name) == {expected}
     assert comparable_forms(name)[0].kind == "icu"
+
+
+@pytest.mark.parametrize(
+    "cyrillic, listed",
+    [
+        ("Ким Чен Ын", "KIM JONG UN"),  # traditional Russian spelling
+        ("Ким Чон Ын", "Kim Jong Un"),  # Kontsevich: final ㅇ written н
+        ("Ли Пён Чхоль", "RI PYONG CHOL"),
+        ("Чхве Рён Хэ", "CHOE RYONG HAE"),
+        ("Пак Бон Джу", "PAK PONG JU"),
+        ("Ким Ир Сен", "KIM IL SONG"),
+    ],
+)
+def test_korean_names_in_cyrillic(cyrillic: str, listed: str) -> None:
+    from interdict.names import token_key
+
+    def keys(name: str) -> set[tuple[str, ...]]:
+        return {tuple(token_key(t) for t in f.tokens) for f in comparable_forms(name, "Person")}
+
+    assert keys(cyrillic) & keys(listed)
+
+
+def test_russian_names_are_not_read_as_korean() -> None:
+    assert {f.kind for f in comparable_forms("Цой Виктор Робертович")} == {"icu"}
+    assert {f.kind for f in comparable_forms("Дерипаска Олег Владимирович")} == {"icu"}

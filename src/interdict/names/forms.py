@@ -27,6 +27,7 @@ from interdict.names.chinese import (
     pinyin_to_wade_giles,
 )
 from interdict.names.companies import split_org_parts
+from interdict.names.cyrillic_korean import cyrillic_korean_tokens, with_likely_ng
 from interdict.names.korean import (
     is_hangul_syllable,
     is_korean_surname,
@@ -450,6 +451,13 @@ def _forms(name: str, schema: str | None) -> tuple[NameForm, ...]:
         kind = "latin" if _is_latin(text) else "icu"
         _bracket_forms(text, person, schema, out, seen, kind=kind)
         _latin_forms(text, person, schema, out, seen, kind=kind)
+        if person is not False and kind == "icu":
+            korean = cyrillic_korean_tokens(text)
+            if korean is not None:
+                for tokens in (korean, with_likely_ng(korean)):
+                    _add(out, seen, _form(tokens, "cyrillic-korean"))
+                    if len(tokens) > 2:
+                        _add(out, seen, _form((tokens[0], "".join(tokens[1:])), "cyrillic-korean-joined"))
     return tuple(out)
 
 

@@ -108,12 +108,19 @@ class RemarkFacts:
             values.append(value)
 
 
+_QUOTED_ALIAS = re.compile(r"(?:a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s*'.*?'(?=\s*(?:;|\.?\s*$))", re.I)
+
+
 def split_segments(text: str) -> list[str]:
-    """Split remarks on ';' outside quotes; trailing periods dropped."""
+    """Split remarks on ';' outside quoted aliases; trailing periods dropped."""
     if "'" not in text:
         out = text.split(";")
+    elif ".k.a." in text.lower():
+        # Quoted aliases may contain ';': take them out whole, then split the rest.
+        out = [m.group(0) for m in _QUOTED_ALIAS.finditer(text)]
+        out += _QUOTED_ALIAS.sub(";", text).split(";")
     else:
-        out = _split_quoted(text)
+        out = text.split(";")
     segments = []
     for seg in out:
         seg = seg.strip()
@@ -122,24 +129,6 @@ def split_segments(text: str) -> list[str]:
         if seg:
             segments.append(seg)
     return segments
-
-
-def _split_quoted(text: str) -> list[str]:
-    out: list[str] = []
-    buf: list[str] = []
-    quote = False
-    for i, ch in enumerate(text):
-        if ch == "'" and (not quote and (i == 0 or text[i - 1] in " .;(")):
-            quote = True
-        elif ch == "'" and quote and (i + 1 == len(text) or text[i + 1] in " .;)"):
-            quote = False
-        if ch == ";" and not quote:
-            out.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    out.append("".join(buf))
-    return out
 
 
 def classify_identifier(label: str, value: str) -> tuple[str, str, str | None] | None:
@@ -161,16 +150,17 @@ def classify_identifier(label: str, value: str) -> tuple[str, str, str | None] |
     return None
 
 
+_LABEL_RE = re.compile(
+    r"^(?:alt\.\s+)?(" + "|".join(re.escape(label) for label, _ in _ID_LABELS) + r"):?\s+(\S.*)$", re.I
+)
+
+
 def _split_label(segment: str) -> tuple[str, str] | None:
     """'Passport T14553558 (Iran)' -> ('Passport', 'T14553558 (Iran)') using the label table."""
-    low = segment.lower()
-    body = low[5:] if low.startswith("alt. ") else low
-    offset = len(segment) - len(body)
-    for prefix, _prop in _ID_LABELS:
-        if body.startswith(prefix + " ") or body.startswith(prefix + ": "):
-            rest = segment[offset + len(prefix) :].lstrip(": ").strip()
-            return segment[offset : offset + len(prefix)], rest
-    return None
+    m = _LABEL_RE.match(segment)
+    if m is None:
+        return None
+    return m.group(1), m.group(2).lstrip(": ").strip()
 
 
 def parse_remarks(text: str | None) -> RemarkFacts:

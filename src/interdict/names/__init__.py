@@ -14,8 +14,9 @@ See docs/names.md for the forms produced, the tables and the limits.
 from __future__ import annotations
 
 from interdict.names.acronyms import acronym, initials, looks_like_acronym
-from interdict.names.chinese import parse_chinese_name, pinyin_to_wade_giles, to_pinyin
+from interdict.names.chinese import korean_reading, parse_chinese_name, pinyin_to_wade_giles, to_pinyin
 from interdict.names.companies import OrgParts, split_org_parts
+from interdict.names.cyrillic_korean import cyrillic_korean_tokens
 from interdict.names.forms import NameForm, comparable_forms, korean_person_parts, normalize_name
 from interdict.names.korean import (
     is_korean_surname,
@@ -48,6 +49,8 @@ __all__ = [
     "to_pinyin",
     "pinyin_to_wade_giles",
     "parse_chinese_name",
+    "korean_reading",
+    "cyrillic_korean_tokens",
     "strip_legal_form",
     "OrgParts",
     "split_org_parts",

@@ -183,7 +183,7 @@ def render(res: dict[str, Any]) -> str:
     lines = [
         "## Trade screening (issue 5)",
         "",
-        f"`{res['command']}` on {res['date']} ({res['machine']}). Synthetic labelled shipments from "
+        f"`{res['command']}` on {res['date']} ({res['machine']}; code {res.get('code')}). Synthetic labelled shipments from "
         f"`bench/trade/generate.py` (seed {res['seed']}, {ev['shipments']:,} shipments, "
         f"{o['positives']:,} planted), party screening on against the bundled lists "
         f"({res['lists']}). Flagged = level review or block. Family precision = share of flagged shipments with a reason of the "
@@ -229,6 +229,20 @@ def render(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _code_state() -> str:
+    """Commit, and whether the screening code the figures depend on had uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src/interdict/matching", "src/interdict/screening",
+                                "src/interdict/names", "src/interdict/trade", "src/interdict/rules/trade.yml"],
+                               capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    except OSError:
+        return "unknown"
+    return head + (" with uncommitted changes in " + ", ".join(sorted({ln[3:].split("/")[2] if ln[3:].count("/") >= 2
+                                                                          else ln[3:] for ln in dirty.splitlines()}))
+                   if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="trade benchmark")
     ap.add_argument("--quick", action="store_true", help="smaller eval and memory runs")
@@ -261,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         memory = memory_runs(sizes, args.seed, names, tmp)
     res = {
         "engine": "trade",
+        "code": _code_state(),
         "command": "python -m bench.trade.run " + " ".join(sys.argv[1:] if argv is None else argv),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",

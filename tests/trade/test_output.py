@@ -101,3 +101,15 @@ def test_cli_bad_file_is_one_line_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "interdict.cli.main", "trade", "screen", str(tmp_path / "nope.csv"),
                            "--no-parties"], capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_docs_list_every_rule_and_column():
+    from pathlib import Path
+
+    from interdict.rules import load_pack
+    from interdict.trade import COLUMNS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "trade.md").read_text(encoding="utf-8")
+    missing = [r for r in load_pack("trade") if f"`{r}`" not in doc]
+    assert not missing, f"rules not in docs/trade.md: {missing}"
+    assert not [c for c in COLUMNS if f"`{c}`" not in doc]

@@ -101,3 +101,20 @@ def test_csv_safe():
     assert trail.csv_safe("-1+2") == "'-1+2"
     assert trail.csv_safe("plain") == "plain"
     assert trail.csv_safe(-0.5) == -0.5
+
+
+def test_group_commit_keeps_each_request_whole_and_the_chain_valid(service_db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def request(i):
+        recs = [NewRecord("screening", f"key:{i}", "api", {"n": i, "k": k}, subject=f"s{i}") for k in range(3)]
+        return i, trail.append_grouped(service_db, recs)
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(request, range(60)))
+    for i, ids in results:
+        recs = [trail.get_record(service_db, r) for r in ids]
+        assert [r.body for r in recs] == [{"n": i, "k": k} for k in range(3)]
+        seqs = [r.seq for r in recs]
+        assert seqs == list(range(seqs[0], seqs[0] + 3))  # one request's records are contiguous
+    assert trail.verify(service_db).records == 180 and trail.verify(service_db).ok

@@ -9,11 +9,12 @@ match results never touch the store during a request.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -77,6 +78,56 @@ def to_yente_explanations(explanation: dict[str, Any]) -> dict[str, dict[str, An
     return out
 
 
+def _entity_props() -> dict[str, tuple[str, ...]]:
+    """Per schema, the properties whose values are entity ids (edges, sanctions, owners...)."""
+    from followthemoney import model
+
+    return {name: tuple(p.name for p in schema.properties.values() if p.type.name == "entity")
+            for name, schema in model.schemata.items()}
+
+
+class _Entities(Mapping[str, dict[str, Any]]):
+    """id -> yente-shaped entity dict, parsed from the stored JSON on first access (then cached)."""
+
+    def __init__(self, raw: dict[str, tuple[str, str]], targets: set[str],
+                 history: dict[str, tuple[str | None, str | None, str | None]]) -> None:
+        self._raw = raw
+        self._targets = targets
+        self._history = history
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        d = self._cache.get(key)
+        if d is not None:
+            return d
+        caption, data = self._raw[key]
+        parsed = json.loads(data)
+        first, change, last = self._history.get(key, (None, None, None))
+        d = {
+            "id": key,
+            "caption": caption,
+            "schema": parsed.get("schema"),
+            "properties": {k: list(v) for k, v in (parsed.get("properties") or {}).items()},
+            "datasets": sorted(parsed.get("datasets") or []),
+            "referents": sorted(parsed.get("referents") or []),
+            "target": key in self._targets,
+            "first_seen": parsed.get("first_seen") or first,
+            "last_seen": parsed.get("last_seen") or last,
+            "last_change": parsed.get("last_change") or change,
+        }
+        self._cache[key] = d
+        return d
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class Engine:
     """Screener + entity view; ``ready`` once both are loaded."""
 
@@ -87,7 +138,7 @@ class Engine:
         self.screener: Any = None
         self.store: Any = None
         self.context: dict[str, Any] = {}
-        self.entities: dict[str, dict[str, Any]] = {}
+        self.entities: Mapping[str, dict[str, Any]] = {}
         self.sanctions: dict[str, list[str]] = defaultdict(list)
         self.links: dict[str, list[tuple[str, str]]] = defaultdict(list)  # id -> [(prop, other entity id)]
         self.dprk: set[str] = set()
@@ -143,7 +194,7 @@ class Engine:
             screener = Screener.open(self.settings, store=store, auto_load=False)
             fingerprint = str(store.fingerprint())
             screener.list_versions()  # cached now, while the store is open
-            self._attach(screener, store, store.iter_entities(), list_versions_of(store))
+            self._attach(screener, store, None, list_versions_of(store))
             self.fingerprint = fingerprint
         finally:
             store.close()
@@ -211,34 +262,45 @@ class Engine:
         engine._attach(screener, None, entities, versions or {})
         return engine
 
-    def _attach(self, screener: Any, store: Any, entities: Iterable[Any], versions: dict[str, dict[str, Any]]) -> None:
+    def _attach(self, screener: Any, store: Any, entities: Iterable[Any] | None,
+                versions: dict[str, dict[str, Any]]) -> None:
+        """Keep each entity's FtM JSON as text (parsed on first use) and the reverse links.
+
+        With a store, rows are read straight from it (no FtM object per entity: loading is several
+        times faster, which matters with one copy per worker); ``entities`` are proxies otherwise."""
         index = screener.index
         dprk_ids = {index.ids[i] for i in range(len(index.ids)) if bool(index.dprk[i])}
-        ents: dict[str, dict[str, Any]] = {}
+        raw: dict[str, tuple[str, str]] = {}  # id -> (caption, json)
         sanctions: dict[str, list[str]] = defaultdict(list)
         links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for proxy in entities:
-            d = entity_dict(proxy)
-            ents[d["id"]] = d
-            for prop in proxy.schema.properties.values():
-                if prop.type.name != "entity":
-                    continue
-                for other in proxy.get(prop):
-                    if proxy.schema.name == "Sanction" and prop.name == "entity":
-                        sanctions[other].append(d["id"])
-                    else:
-                        links[other].append((prop.name, d["id"]))
-        for eid, _pid_list in sanctions.items():
-            if eid in ents:
-                ents[eid]["target"] = True
-        for d in ents.values():
-            if "sanction" in (d["properties"].get("topics") or []):
-                d["target"] = True
+        targets: set[str] = set()
+        entity_props = _entity_props()
         if store is not None:
-            self._attach_history(store, ents)
+            rows = store.backend.cursor_iter(
+                "SELECT e.id, e.schema, e.caption, e.data FROM list_entities e JOIN list_versions v "
+                "ON e.version_id = v.id WHERE v.is_current"
+            )
+        else:
+            rows = ((p.id, p.schema.name, p.caption, json.dumps(entity_dict(p), ensure_ascii=False))
+                    for p in entities or [])
+        for eid, schema, caption, data in rows:
+            raw[eid] = (caption or eid, data)
+            props = entity_props.get(schema)
+            if props or '"sanction"' in data:
+                parsed = json.loads(data).get("properties") or {}
+                if "sanction" in (parsed.get("topics") or []):
+                    targets.add(eid)
+                for prop in props or ():
+                    for other in parsed.get(prop) or ():
+                        if schema == "Sanction" and prop == "entity":
+                            sanctions[other].append(eid)
+                            targets.add(other)
+                        else:
+                            links[other].append((prop, eid))
+        history = self._history(store, raw) if store is not None else {}
         self.screener = screener
         self.store = store
-        self.entities = ents
+        self.entities = _Entities(raw, targets, history)
         self.sanctions = sanctions
         self.links = links
         self.dprk = dprk_ids
@@ -250,7 +312,7 @@ class Engine:
         self.ready = True
 
     @staticmethod
-    def _attach_history(store: Any, ents: dict[str, dict[str, Any]]) -> None:
+    def _history(store: Any, ents: Mapping[str, Any]) -> dict[str, tuple[str | None, str | None, str | None]]:
         """first_seen / last_change / last_seen from the versions kept in the store: the publication date
         of the first version holding the entity, of the version where its content last changed, and of
         the current version (yente's fields; ``changed_since`` filters on last_change)."""
@@ -272,9 +334,7 @@ class Engine:
                 st[1], st[2] = when, chash
             if is_current:
                 st[3] = when
-        for eid, (first, change, _, last) in state.items():
-            d = ents[eid]
-            d["first_seen"], d["last_change"], d["last_seen"] = first, change, last
+        return {eid: (first, change, last) for eid, (first, change, _, last) in state.items()}
 
     # -- queries -------------------------------------------------------------------------------
     def check_dataset(self, dataset: str) -> str:
@@ -308,12 +368,6 @@ class Engine:
     def entity(self, entity_id: str, nested: bool = True) -> dict[str, Any]:
         """An entity with its sanctions and the entities that link to it, nested yente-style."""
         d = self.entities.get(entity_id)
-        if d is None:
-            # one party on several lists: accept any list record id or a bare reference
-            for _eid, e in self.entities.items():
-                if entity_id in e["referents"]:
-                    d = e
-                    break
         if d is None:
             raise NotFound(f"no list entity {entity_id!r}")
         out = dict(d)

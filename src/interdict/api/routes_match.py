@@ -234,7 +234,7 @@ def match(
     ids = record_screenings(
         [{"query": ex, "result": result, "dataset": ds, "params": params, "decisions": applied, "query_key": name,
           "subject": subject or None} for name, ex, result, _, applied, subject in work],
-        actor=key.actor, channel="api", context=engine.context, db=state.db,
+        actor=key.actor, channel="api", context=engine.context, db=state.db, grouped=True,
     )
     responses = {}
     for (name, ex, _result, results, _applied, _subject), record_id in zip(work, ids, strict=True):

@@ -57,7 +57,7 @@ def screen_batch(request: Request, body: m.BatchRequest, dataset: str = PATH_DAT
     ids = record_screenings(
         [{"query": q, "result": r, "dataset": ds, "params": {"threshold": body.threshold, "limit": body.limit, "screen_limit": body.limit},
           "decisions": a, "subject": pid} for pid, q, r, _, a in work],
-        actor=key.actor, channel="batch", context=engine.context, db=state.db,
+        actor=key.actor, channel="batch", context=engine.context, db=state.db, grouped=True,
     )
     items = [{"id": pid, "audit_record": rid, "alert": any(x["match"] for x in results), "results": results}
              for (pid, _, _, results, _), rid in zip(work, ids, strict=True)]
@@ -231,7 +231,8 @@ def audit_replay(request: Request, record_id: str = Path(..., max_length=40),
     from interdict.audit.replay import replay
 
     with engine.open_store() as store:
-        return replay(_state(request).db, record_id, store=store).to_dict()
+        current = None if engine.stale() else engine.screener
+        return replay(_state(request).db, record_id, store=store, current=current).to_dict()
 
 
 # -- keys ----------------------------------------------------------------------------------------

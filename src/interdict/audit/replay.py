@@ -54,7 +54,9 @@ def _screener_for(store: Any, version_ids: tuple[int, ...]) -> Any:
     return screener
 
 
-def replay(db: ServiceDB, record_id: str, *, store: Any) -> ReplayReport:
+def replay(db: ServiceDB, record_id: str, *, store: Any, current: Any = None) -> ReplayReport:
+    """``current``: a screener already loaded for the store's current versions (the API's); used
+    when the record's versions are exactly those, so a replay of a recent screening is instant."""
     rec = get_record(db, record_id)
     if rec.kind != "screening":
         raise InvalidInput(f"{record_id} is a {rec.kind} record; only screenings can be replayed")
@@ -72,7 +74,12 @@ def replay(db: ServiceDB, record_id: str, *, store: Any) -> ReplayReport:
             raise StoreError(f"{source} version {vid} in the store has sha256 {stored.sha256[:12]}..., the record "
                              f"says {str(info['sha256'])[:12]}...: the stored list is not the one screened against")
         version_ids.append(int(vid))
-    screener = _screener_for(store, tuple(sorted(version_ids)))
+    wanted = tuple(sorted(version_ids))
+    now = tuple(sorted(int(v.id) for v in store.current_versions().values()))
+    if current is not None and wanted == now:
+        screener = current
+    else:
+        screener = _screener_for(store, wanted)
     params = body.get("params") or {}
     recorded = body.get("candidates") or []
     limit = int(params.get("screen_limit") or params.get("limit") or max(len(recorded), 10))

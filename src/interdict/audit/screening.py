@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from interdict.audit.db import ServiceDB, open_service_db
-from interdict.audit.trail import NewRecord, append_many
+from interdict.audit.trail import NewRecord, append_grouped, append_many
 
 __all__ = ["screening_context", "screening_body", "record_screening", "record_screenings", "algorithm_info"]
 
@@ -126,16 +126,17 @@ def screening_body(query: Any, result: Any, *, context: Mapping[str, Any], datas
 
 
 def record_screenings(items: list[dict[str, Any]], *, actor: str, channel: str, context: Mapping[str, Any],
-                      db: ServiceDB | None = None) -> list[str]:
+                      db: ServiceDB | None = None, grouped: bool = False) -> list[str]:
     """Append one record per item (``query``, ``result``, optional ``subject``, ``dataset``, ``params``,
-    ``decisions``, ``query_key``) in one transaction; returns the record ids."""
+    ``decisions``, ``query_key``) in one transaction; returns the record ids. ``grouped``: commit
+    through the process's group committer (server request threads)."""
     db = db or open_service_db()
     records = []
     for it in items:
         body = screening_body(it["query"], it["result"], context=context, dataset=it.get("dataset", "default"),
                               params=it.get("params"), decisions=it.get("decisions"), query_key=it.get("query_key"))
         records.append(NewRecord("screening", actor, channel, body, subject=it.get("subject")))
-    return append_many(db, records)
+    return append_grouped(db, records) if grouped else append_many(db, records)
 
 
 def record_screening(query: Any, result: Any, *, actor: str, channel: str = "cli", screener: Any = None,

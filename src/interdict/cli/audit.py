@@ -92,8 +92,12 @@ def replay(
     from interdict.audit.replay import replay as run
     from interdict.store import open_store
 
-    with open_store(read_only=True) as store:
-        report = run(_db(), record_id, store=store)
+    from interdict.screening import Screener
+
+    with open_store() as store:
+        # the saved index of the current lists serves replays of screenings made on them
+        current = Screener.open(store=store, auto_load=False)
+        report = run(_db(), record_id, store=store, current=current)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -43,6 +43,8 @@ DIFFERENT = [
     ("bank", "trading"),
     ("dandong", "dalian"),
     ("hongxiang", "hongyuan"),
+    ("xu", "su"),  # pinyin x and s are different sounds
+    ("xi", "si"),
 ]
 
 

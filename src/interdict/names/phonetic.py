@@ -9,7 +9,7 @@
    RR vowels folded to MR (eo -> o, eu -> u); doubled vowels of popular spellings (oo -> u,
    ee -> i, ou -> o); aspirate digraphs ph/th/kh -> p/t/k; the unaspirated/aspirated and
    voiced/unvoiced pairs that RR, MR, DPRK, pinyin and Wade–Giles write differently merged
-   (k/g, t/d, p/b; ch/j/zh/q/tch/ts/tz -> c; x/hs/sh -> s); l -> r; doubled consonants single;
+   (k/g, t/d, p/b; ch/j/zh/q/tch/ts/tz -> c; x -> hs, sh -> s); l -> r; doubled consonants single;
    Wade–Giles finals -ieh/-ih/-erh -> pinyin -ie/-i/-er.
 
 The key is deliberately Korean- and Chinese-leaning: "kim" and "gim", "jong" and "chong",
@@ -65,10 +65,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ts", "c"),
         (r"zh", "c"),
         (r"ch", "c"),
-        (r"hs", "s"),
-        (r"sh", "s"),
+        (r"x", "hs"),  # pinyin x = Wade-Giles hs, kept apart from s (Xu is not Su)
+        (r"(?<!h)sh", "s"),
         (r"[jqz]", "c"),
-        (r"x", "s"),
         # Voicing pairs; protect the velar nasal "ng" first.
         (r"ng", "N"),
         (r"g", "k"),

@@ -9,6 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from interdict.exc import SourceError
 from interdict.sources import bundled_snapshot, read_source
@@ -176,3 +179,28 @@ def test_cli_bad_file_has_no_traceback(tmp_path, un_bytes):
     )  # fmt: skip
     assert proc.returncode == 0
     assert '"loaded": true' not in proc.stdout
+
+_SEEDS = [
+    b"", b"<?xml version='1.0'?>", b"<CONSOLIDATED_LIST>", b"<INDIVIDUAL><REFERENCE_NUMBER>KPi.1</REFERENCE_NUMBER>",
+    b'12345,"NAME","individual","DPRK",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 1970"\r\n', b"\x1a", b"-0-",
+    b"_id,source,name,type,programs,alt_names,addresses,ids\n", b'{"id": "x", "schema": "Person"}\n', b'"', b",",
+    b"\xff\xfe", b"\x00", b"\r\n", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"{\"results\": [", "Ünïcødé".encode(),
+]
+
+
+@hsettings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.one_of(st.sampled_from(_SEEDS), st.binary(max_size=40)), max_size=12).map(b"".join),
+    st.sampled_from([("un_sc", "c.xml"), ("us_ofac_sdn", "sdn.csv"), ("us_csl", "c.csv"), ("own", "x.json")]),
+)
+def test_any_bytes_give_a_result_or_a_source_error(tmp_path, data, target):
+    """Whatever the bytes, a reader returns a result or raises SourceError, nothing else."""
+    source, name = target
+    path = tmp_path / name
+    path.write_bytes(data)
+    try:
+        result = read_source(source, [path])
+    except SourceError as exc:
+        assert str(exc)
+    else:
+        assert result.records >= 0

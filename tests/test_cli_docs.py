@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import pytest
 import typer.main
 
@@ -13,8 +12,9 @@ from interdict.cli.main import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def walk(command: click.Command, prefix: str = "interdict"):
-    if isinstance(command, click.Group):
+def walk(command, prefix: str = "interdict"):
+    # Typer vendors its own click, so test for a group by shape rather than by class.
+    if hasattr(command, "commands"):
         for name, sub in command.commands.items():
             yield from walk(sub, f"{prefix} {name}")
     else:

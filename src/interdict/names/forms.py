@@ -57,10 +57,22 @@ class NameForm:
     """One comparable spelling of a name.
 
     ``text`` is ``" ".join(tokens)``: lower-case ASCII, legal form removed. ``kind`` says how it
-    was made ("latin", "korean-split", "korean-joined", "hangul-dprk", "hangul-mr", "hangul-rr"
-    (+ "-joined", "-assim"), "hangul-translated", "pinyin", "pinyin-split", "pinyin-translated",
-    "wade-giles", "icu", "bracket"). ``place``, ``trade_name`` and ``industry`` are set for parsed
-    Chinese and Korean company names so that a trade-name match can count for more than a city.
+    was made (docs/names.md has the table):
+
+    - Latin input: "latin", "icu" (other scripts), "bracket" (an acronym in brackets),
+      "korean-split", "korean-joined", "korean-reordered" (romanised Korean personal names),
+      "syllables-joined" (NAM CHON GANG -> namchongang), "latin-joined" (Wen-ji -> wenji);
+    - Hangul: "hangul-dprk", "hangul-mr", "hangul-rr", each with "-joined" (given name) or
+      "-assim" (sound assimilation), and "hangul-translated" (organisations);
+    - Han: "pinyin", "pinyin-split", "pinyin-translated", "pinyin-translated-split",
+      "wade-giles", "wade-giles-split", and "hanja-dprk"/"hanja-mr"/"hanja-rr" (+ "-joined") for
+      Korean names in Chinese characters;
+    - Cyrillic Korean names: "cyrillic-korean" (+ "-joined").
+
+    ``legal_form`` is the canonical legal form taken off ("co ltd", "llc", "jsc", "corp"...).
+    ``place``, ``trade_name`` and ``industry`` are set for company names whose parts are known,
+    each written in this form's own tokens, so that a trade-name match can count for more than a
+    matching city or industry word.
     """
 
     text: str

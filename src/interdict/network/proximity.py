@@ -14,7 +14,9 @@ Edge weights:
 * an attribute hop entity -> value -> entity has weight ``w_attr * specificity(n) * decay`` where
   ``n`` is how many entities share the value and ``specificity(n) = min(1, 2/n) ** 0.5``: a phone
   shared by two companies keeps full weight, an address shared by 500 keeps 6% of it. Values shared
-  by more than ``max_share`` entities are dropped (registered-agent addresses, switchboards).
+  by more than ``max_share`` entities are dropped (registered-agent addresses, switchboards);
+* risk passing *through* an entity with more than ``hub_degree`` links (a nominee director of
+  thousands of companies) is damped by ``sqrt(hub_degree / degree)``; a designated hub is not damped.
 
 Everything is numpy: each round gathers ``risk[src] * w`` over all edges and takes a segmented
 maximum per destination (``np.maximum.reduceat`` over edges sorted by destination), so a 1,000,000
@@ -53,9 +55,10 @@ DEFAULT_ATTR_WEIGHTS: dict[str, float] = {
 
 @dataclass
 class ProximityParams:
-    decay: float = 0.85
+    decay: float = 0.7
     rounds: int = 6
     max_share: int = 5000
+    hub_degree: int = 25
     link_weights: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_LINK_WEIGHTS))
     attr_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_ATTR_WEIGHTS))
 
@@ -65,6 +68,7 @@ class ProximityParams:
         out.decay = float(params.get("decay", out.decay))
         out.rounds = int(params.get("rounds", out.rounds))
         out.max_share = int(params.get("max_share", out.max_share))
+        out.hub_degree = int(params.get("hub_degree", out.hub_degree))
         for k, v in (params.get("link_weights") or {}).items():
             out.link_weights[k] = (float(v[0]), float(v[1])) if isinstance(v, list | tuple) else (float(v), float(v))
         for k, v in (params.get("attr_weights") or {}).items():
@@ -162,6 +166,15 @@ def propagate(graph: Graph, params: ProximityParams | None = None, seed: np.ndar
     risk = np.zeros(total)
     start = graph.designated.astype(np.float64) if seed is None else np.asarray(seed, dtype=np.float64)
     risk[: graph.n] = start
+    if params.hub_degree and len(p_src):
+        # risk passing *through* a hub (a nominee director of 3,000 companies) is damped like a
+        # common address: sqrt(hub_degree / degree); a designated hub passes its risk in full
+        ent = p_src < graph.n
+        degree = np.bincount(p_src[ent], minlength=graph.n).astype(np.float64)
+        damp = np.sqrt(np.minimum(1.0, params.hub_degree / np.maximum(degree, 1.0)))
+        damp[start > 0] = 1.0
+        p_w = p_w.copy()
+        p_w[ent] *= damp[p_src[ent]]
     pred = np.full(total, -1, dtype=np.int64)
     if len(p_dst):
         starts = np.flatnonzero(np.r_[True, p_dst[1:] != p_dst[:-1]])

@@ -31,7 +31,7 @@ construction engineering steel metal metals materials textile textiles garment f
 pharmaceutical pharmaceuticals network information software communication communications agency consulting
 consultants management services service commercial economic hardware electric electrical automobile bank
 insurance finance financial enterprise enterprises manufacturing general credit joint venture cooperation
-products supply supplies resources commerce
+products supply supplies resources commerce metallic material metal
 """.split()
 _EXTRA_PLACES = ["dprk", "choson", "chosun", "joson", "hong kong", "hongkong", "prc", "north korea"]
 

@@ -56,6 +56,15 @@ def test_families() -> None:
     assert legal_form_family(None) is None
 
 
+def test_legal_forms_compatible() -> None:
+    from interdict.names import legal_forms_compatible
+
+    assert legal_forms_compatible("co ltd", "corp")  # OFAC and UN translate loosely
+    assert legal_forms_compatible("llc", "gmbh")
+    assert legal_forms_compatible(None, "jsc")
+    assert not legal_forms_compatible("llc", "jsc")  # OOO X and AO X are different companies
+
+
 def test_acronyms() -> None:
     assert acronym("Korea Kwangson Banking Corporation") == "kkbc"
     assert acronym("Ministry of Atomic Energy Industry") == "maei"

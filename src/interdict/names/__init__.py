@@ -26,7 +26,7 @@ from interdict.names.korean import (
     split_syllables,
     surname_spellings,
 )
-from interdict.names.org_types import legal_form_family, legal_forms, strip_legal_form
+from interdict.names.org_types import legal_form_family, legal_forms, legal_forms_compatible, strip_legal_form
 from interdict.names.phonetic import loose_key, name_key, token_key
 from interdict.names.scripts import detect_scripts, has_han, has_hangul
 from interdict.names.tokenize import latin_tokens
@@ -56,6 +56,7 @@ __all__ = [
     "split_org_parts",
     "legal_forms",
     "legal_form_family",
+    "legal_forms_compatible",
     "acronym",
     "initials",
     "looks_like_acronym",

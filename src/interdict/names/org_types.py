@@ -24,6 +24,7 @@ __all__ = [
     "strip_legal_form",
     "legal_form_family",
     "cjk_legal_forms",
+    "legal_forms_compatible",
 ]
 
 
@@ -67,6 +68,23 @@ def legal_form_family(canonical: str | None) -> str | None:
     if canonical is None:
         return None
     return _table()[2].get(canonical, "other")
+
+
+# English-style forms that lists use to translate any company type (有限公司 and 股份有限公司 are
+# both "Co., Ltd."; OFAC writes "Company" and "Corporation" for the same party): compatible with
+# every other form. Only specific forms of different families contradict each other.
+_GENERIC = frozenset({"co", "co ltd", "ltd", "corp", "inc", "pte ltd", "bhd", "sdn bhd"})
+
+
+def legal_forms_compatible(a: str | None, b: str | None) -> bool:
+    """False only when two names carry specific legal forms of different families (LLC vs JSC).
+
+    A missing form, a generic English form (Co., Ltd., Corp., Inc.) or two forms of one family
+    (LLC and GmbH) are compatible: lists translate legal forms too loosely for more.
+    """
+    if a is None or b is None or a == b or a in _GENERIC or b in _GENERIC:
+        return True
+    return legal_form_family(a) == legal_form_family(b)
 
 
 def cjk_legal_forms() -> dict[str, str]:

@@ -107,10 +107,13 @@ def typology_eval(n_background: int, n_planted: int, seed: int) -> dict:
 
 
 def scale_run(n_companies: int, n_links: int, seed: int) -> dict:
+    import os
+
     from bench.network.generate import scale_graph
     from interdict.network.ownership import analyse_ownership
     from interdict.network.proximity import propagate
 
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     graph, stats = scale_graph(n_companies, n_links, seed)
     t1 = time.perf_counter()
@@ -130,6 +133,7 @@ def scale_run(n_companies: int, n_links: int, seed: int) -> dict:
         "proximity_ge_0_15": int(((prox.risk >= 0.15) & ~graph.designated).sum()),
         "planted_chain_targets": len(planted),
         "planted_chain_targets_blocked": int(sum(bool(own.ofac_blocked[t]) for t in planted)),
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)], "cpus": os.cpu_count(),
     }
 
 
@@ -174,6 +178,7 @@ def render(result: dict) -> str:
             f"| **ownership + proximity** | **{sc['ownership_plus_proximity_s']}** (target < 60) |",
             "",
             f"Peak RSS of the process (generation included): **{sc['peak_rss_mb']:,} MB** (target < 8,192 MB). "
+            f"Machine load average before/after: {sc['load_average']} on {sc['cpus']} CPUs (shared with other work). "
             f"Iterations {sc['iterations']}; look-through residual {sc['lookthrough_residual']:.1e}. "
             f"Blocked by the 50% rule: {sc['blocked_by_50_rule']:,}; EU owned or controlled: "
             f"{sc['eu_owned_or_controlled']:,}; look-through >= 25%: {sc['lookthrough_ge_25pct']:,}; proximity >= 0.15 (the reporting threshold): "

@@ -132,8 +132,10 @@ def _control_edges(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     orgs = graph.e_dst[sel]
     n_dir = np.bincount(orgs, minlength=graph.n)
-    roles = graph.e_role or [None] * len(graph.e_kind)
-    ctrl = np.array([bool(roles[i] and CONTROL_ROLES.search(roles[i])) for i in sel], dtype=bool)
+    if graph.e_role:
+        ctrl = np.array([bool(graph.e_role[i] and CONTROL_ROLES.search(graph.e_role[i])) for i in sel], dtype=bool)
+    else:
+        ctrl = np.zeros(len(sel), dtype=bool)
     sole = n_dir[orgs] == 1
     return graph.e_src[sel[ctrl | sole]], orgs[ctrl | sole]
 

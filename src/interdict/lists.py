@@ -129,7 +129,7 @@ def _rows_for(result: ReadResult) -> tuple[dict[str, list[Any]], int, int]:
         cols["is_dprk"].append(flag)
         cols["is_primary"].append(is_primary)
         cols["content_hash"].append(content_hash(schema, props))
-        cols["data"].append(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        cols["data"].append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return cols, primary, dprk
 
 

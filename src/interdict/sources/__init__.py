@@ -283,14 +283,16 @@ def reference_of(entity: EntityProxy) -> str | None:
 def is_dprk(entity: EntityProxy) -> bool:
     """True if the entity is listed under a DPRK (North Korea) sanctions regime."""
     programs = entity.get("program", quiet=True) + entity.get("programId", quiet=True)
-    if any(_DPRK_PROGRAM.search(p) for p in programs):
+    inksna = False
+    for program in programs:
+        if _DPRK_PROGRAM.search(program):
+            return True
+        if "INKSNA" in program.upper():
+            inksna = True
+    ident = entity.id or ""
+    if ident.startswith(("un_sc-KPi.", "un_sc-KPe.")):
         return True
-    if any(p.upper() in ("DPRK", "UN-DPRK") for p in programs):
-        return True
-    ref = reference_of(entity) or ""
-    if source_of(entity) == "un_sc" and ref[:3] in ("KPi", "KPe"):
-        return True
-    if any("INKSNA" in p.upper() for p in programs):
+    if inksna:
         texts = entity.get("name", quiet=True) + entity.get("notes", quiet=True)
         if "kp" in entity.get("country", quiet=True) or any(_NK_TEXT.search(t) for t in texts):
             return True

@@ -132,9 +132,12 @@ def _version(row: Sequence[Any]) -> ListVersion:
 
 def content_hash(schema: str, properties: dict[str, list[str]]) -> str:
     """Order-independent hash of an entity's schema and property values (change detection)."""
-    canon = {k: sorted(set(v)) for k, v in properties.items() if v}
-    text = json.dumps([schema, canon], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    parts = [schema]
+    for key in sorted(properties):
+        values = properties[key]
+        if values:
+            parts.append(key + "\x1f" + "\x1f".join(sorted(set(values))))
+    return hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest()
 
 
 def entity_from_json(data: str) -> ValueEntity:

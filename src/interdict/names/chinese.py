@@ -266,6 +266,41 @@ def _person(core: str, chars: str, toned: tuple[str, ...]) -> ChineseName:
     )
 
 
+# Titles written after a name (金正恩委员长, 张先生, 李总经理).
+_TITLES = (
+    "委员长",
+    "委員長",
+    "总书记",
+    "總書記",
+    "董事长",
+    "董事長",
+    "总经理",
+    "總經理",
+    "经理",
+    "經理",
+    "主席",
+    "元帅",
+    "元帥",
+    "将军",
+    "將軍",
+    "同志",
+    "先生",
+    "女士",
+    "总统",
+    "總統",
+)
+
+
+def _strip_titles(text: str) -> str:
+    stripped = text.rstrip()
+    for title in _TITLES:
+        if stripped.endswith(title):
+            rest = stripped[: -len(title)].rstrip()
+            if 2 <= len(han_chars(rest)) <= 4:
+                return rest
+    return text
+
+
 @lru_cache(maxsize=20_000)
 def parse_chinese_name(text: str, person: bool | None = None) -> ChineseName | None:
     """Parse the Han characters of ``text`` as a company (place, trade, industry, legal form) or person.
@@ -286,6 +321,8 @@ def parse_chinese_name(text: str, person: bool | None = None) -> ChineseName | N
                 core = before + after
             else:
                 core = before + inside + after
+    if person is not False:
+        core = _strip_titles(core)
     chars = han_chars(core)
     if not chars:
         return None

@@ -334,6 +334,37 @@ class HangulName:
     words: tuple[str, ...]
 
 
+# Titles and honorifics written after a Korean name (김정은 동지, 김정은 위원장, 리병철 원수님).
+_TITLES = (
+    "위원장",
+    "동지",
+    "동무",
+    "선생님",
+    "선생",
+    "원수님",
+    "원수",
+    "장군님",
+    "장군",
+    "대장",
+    "씨",
+    "님",
+    "사장",
+    "대표",
+)
+
+
+def _strip_titles(words: tuple[str, ...]) -> tuple[str, ...]:
+    out = list(words)
+    while out and out[-1] in _TITLES and len(out) > 1:
+        out.pop()
+    if len(out) == 1:
+        for title in _TITLES:
+            if out[0].endswith(title) and 2 <= len(out[0]) - len(title) <= 4:
+                out[0] = out[0][: -len(title)]
+                break
+    return tuple(out)
+
+
 def parse_hangul_name(text: str, person: bool | None = None) -> HangulName | None:
     """Split Hangul text into surname + given name when it looks like a personal name.
 
@@ -342,6 +373,8 @@ def parse_hangul_name(text: str, person: bool | None = None) -> HangulName | Non
     (현숙 배, as Western-order records do): a word that is a known surname is the surname.
     """
     words = tuple(w for w in "".join(c if is_hangul_syllable(c) else " " for c in text).split() if w)
+    if person is not False:
+        words = _strip_titles(words)
     if not words:
         return None
     by_hangul, _ = _surnames()

@@ -7,11 +7,13 @@ from datetime import date
 import pytest
 
 from interdict.model import Grade, Level
+from interdict.rules import load_pack
 from interdict.workers import screen_contractors
 
 from .conftest import EVENT_FIELDS, FakeScreener, events_at_hours, profile, write_csv, write_jsonl
 
 AS_OF = date(2025, 6, 1)
+W = {rid: rule.weight for rid, rule in load_pack("workers").items()}
 KST_OFFICE = list(range(0, 9))  # 09:00-17:59 at UTC+9
 NY_OFFICE = list(range(14, 23))  # 09:00-17:59 at UTC-5
 
@@ -44,7 +46,7 @@ def test_com02_korean_locale_outside_korea(tmp):
     result = run(tmp, [profile("a"), profile("b", languages=["en", "ko"]),
                        profile("seoul", country="KR", timezone="Asia/Seoul")], events)
     a, b = rules_of(result, "a")["COM-02"], rules_of(result, "b")["COM-02"]
-    assert a.score == pytest.approx(0.5) and b.score == pytest.approx(0.25)  # declared Korean: half weight
+    assert a.score == pytest.approx(W["COM-02"]) and b.score == pytest.approx(W["COM-02"] / 2)  # declared Korean
     assert "COM-02" not in rules_of(result, "seoul")
 
 
@@ -84,7 +86,7 @@ def test_network_signals(tmp):
     result = run(tmp, [profile("hop"), profile("farm"), profile("vpn"), profile("home")], events)
     assert rules_of(result, "hop")["NET-01"].evidence["switches"] == 3
     farm = rules_of(result, "farm")
-    assert farm["NET-03"].evidence["long_sessions"] == 3 and farm["NET-03"].score == pytest.approx(0.35)
+    assert farm["NET-03"].evidence["long_sessions"] == 3 and farm["NET-03"].score == pytest.approx(W["NET-03"])
     assert farm["NET-05"].evidence["tools"] == ["anydesk"] and farm["NET-04"].evidence["tools"] == ["rdp 3389"]
     assert rules_of(result, "vpn")["NET-06"].evidence["vpn_share"] == 1.0
     assert rules_of(result, "home") == {}
@@ -100,8 +102,8 @@ def test_net02_shared_ip_farm_versus_office(tmp):
         events += events_at_hours(pid, NY_OFFICE[:3], ip="71.6.6.6")
     profiles = [profile(pid, city=city) for pid, city in farm + office]
     result = run(tmp, profiles, events)
-    assert rules_of(result, "f1")["NET-02.ip"].score == pytest.approx(0.35)
-    assert rules_of(result, "o1")["NET-02.ip"].score == pytest.approx(0.14)  # all claim the same city
+    assert rules_of(result, "f1")["NET-02.ip"].score == pytest.approx(W["NET-02.ip"])
+    assert rules_of(result, "o1")["NET-02.ip"].score == pytest.approx(W["NET-02.ip"] * 0.4)  # all claim one city
     # one shared IP is a weak link: it does not make a cluster on its own
     assert result.alert("f1").details.get("cluster") is None
 
@@ -128,8 +130,8 @@ def test_payment_signals(tmp):
     assert "PAY-01.crypto" in rules_of(result, "coin")
     assert rules_of(result, "client")["PAY-02"].evidence["shared"][0]["shared_with"] == ["dev1"]
     assert "PAY-02" in rules_of(result, "dev1")
-    assert rules_of(result, "d2")["PAY-04"].score == pytest.approx(0.6)
-    assert rules_of(result, "wife")["PAY-04"].score == pytest.approx(0.6 * 0.75 * 0.5)
+    assert rules_of(result, "d2")["PAY-04"].score == pytest.approx(W["PAY-04"])
+    assert rules_of(result, "wife")["PAY-04"].score == pytest.approx(W["PAY-04"] * 0.75 * 0.5)
 
 
 def test_identity_reuse(tmp):
@@ -184,7 +186,7 @@ def test_company_age_and_domain_age(tmp):
     ]
     result = run(tmp, profiles)
     young = rules_of(result, "young")
-    assert young["ORG-01"].evidence["age_days"] == 92 and young["TP-04"].score == pytest.approx(0.075)
+    assert young["ORG-01"].evidence["age_days"] == 92 and young["TP-04"].score == pytest.approx(W["TP-04"] / 2)
     assert rules_of(result, "old") == {} and rules_of(result, "bakery") == {}
 
 

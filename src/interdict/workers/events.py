@@ -761,6 +761,10 @@ def _normalise_names(names: list[str]) -> list[str]:
 CSV_CHUNK_BYTES = 1 << 23
 
 
+def _preview(header: list[str]) -> str:
+    return ascii([str(h)[:30] for h in header[:6]])[:200]
+
+
 def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
     """Arrow's CSV parser on chunks of whole lines that we read ourselves.
 
@@ -778,6 +782,8 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
     if not header:
         return
     names = _normalise_names(header)
+    if "account_id" not in names:
+        raise InvalidInput(f"{path}: the events header has no account_id column (found: {_preview(header)})")
     if len(set(names)) != len(names):
         raise _TolerantNeeded()
     wanted = [n for n in names if n in EVENT_COLUMNS]
@@ -838,6 +844,8 @@ def _csv_tolerant(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator
         if not header:
             return
         names = _normalise_names(header)
+        if "account_id" not in names:
+            raise InvalidInput(f"{path}: the events header has no account_id column")
         wanted = [(i, n) for i, n in enumerate(names) if n in EVENT_COLUMNS]
         seen: set[str] = set()
         wanted = [(i, n) for i, n in wanted if not (n in seen or seen.add(n))]

@@ -414,6 +414,10 @@ def _iter_records(path: Path, problems: ProblemLog) -> Iterator[tuple[int, dict[
         reader = csv.DictReader(handle)
         if not reader.fieldnames:
             return
+        columns = {_ALIASES.get(str(f).strip().lower(), str(f).strip().lower()) for f in reader.fieldnames}
+        if "id" not in columns:
+            raise InvalidInput(f"{path}: the profiles header has no id column (found: "
+                               f"{ascii([str(f)[:30] for f in reader.fieldnames[:6]])[:200]})")
         while True:
             try:
                 row = next(reader)

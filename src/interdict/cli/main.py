@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import typer
@@ -59,6 +60,16 @@ def run() -> None:
     except KeyboardInterrupt:
         err_console.print("[yellow]Interrupted.[/]")
         sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line; the traceback only on request
+        if os.environ.get("INTERDICT_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]Internal error[/] ({type(exc).__name__}): {exc}\n"
+            "This is a bug in interdict; run again with INTERDICT_DEBUG=1 to see the traceback and report it.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         steps = run_demo(output, log=lambda msg: console.print(f"[dim]{msg}[/]"))
         for step in steps:
             levels = ", ".join(f"{k} {v}" for k, v in sorted(step.levels.items()))
-            console.print(f"[bold]{step.name}[/]: {step.summary}" + (f" [{levels}]" if levels else ""),
+            console.print(f"[bold]{step.name}[/]: {step.summary}" + (f" ({levels})" if levels else ""),
                           highlight=False, soft_wrap=True)
             for path in step.outputs:
                 console.print(f"    {path}", highlight=False, soft_wrap=True)

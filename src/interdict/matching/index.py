@@ -272,7 +272,8 @@ class _Builder:
                 idx = self.by_id.get(target)
                 if idx is None:
                     continue
-                for prop in ("program", "programId", "authority"):
+                # Programs only: the authority (OFAC, UN SC) is not a programme and must not read as one.
+                for prop in ("program", "programId"):
                     for value in sanction.get(prop, quiet=True):
                         if value not in self.programs[idx]:
                             self.programs[idx].append(value)

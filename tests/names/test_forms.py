@@ -52,6 +52,8 @@ def shares_form(a: str, b: str, schema_a: str | None = None, schema_b: str | Non
         ("李炳哲", "Ri Pyong Chol", "Person"),
         ("金正恩委员长", "KIM JONG UN", None),  # title after the name
         ("김정은 동지", "KIM JONG UN", None),
+        ("Marshal Choe Ryong Hae", "CHOE RYONG HAE", "Person"),
+        ("Mr. Kim Jong-un", "KIM JONG UN", "Person"),
         ("리병철 원수님", "RI PYONG CHOL", None),
         ("華信船務(香港)有限公司", "HUAXIN SHIPPING (HONG KONG) LTD", None),  # UN KPe.059 original script
         ("沈忠國際海運有限公司", "SHEN ZHONG INTERNATIONAL SHIPPING", None),  # UN KPe.073 original script

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rigour.names import remove_person_prefixes
+
 from interdict.names.acronyms import looks_like_acronym
 from interdict.names.chinese import (
     KOREAN_SURNAME_HANJA,
@@ -210,6 +212,22 @@ def _join_syllable_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+_EXTRA_PREFIXES = frozenset({"marshal", "comrade", "chairman"})
+
+
+def _without_person_prefix(text: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop titles before a person's name (Mr., Dr., General: rigour's list; Marshal, Comrade)."""
+    try:
+        stripped = latin_tokens(remove_person_prefixes(text))
+    except Exception:  # pragma: no cover - defensive
+        stripped = tokens
+    if not stripped or len(stripped) >= len(tokens):
+        stripped = tokens
+    while len(stripped) > 1 and stripped[0] in _EXTRA_PREFIXES:
+        stripped = stripped[1:]
+    return stripped
+
+
 _BRACKET_RE = re.compile(r"[(\[{（]([^()\[\]{}（）]*)[)\]}）]")
 
 
@@ -222,6 +240,8 @@ def _latin_forms(
     kind: str = "latin",
 ) -> None:
     tokens = latin_tokens(text)
+    if person is True and len(tokens) > 1:
+        tokens = _without_person_prefix(text, tokens)
     if not tokens:
         return
     korean = None

@@ -215,8 +215,18 @@ def _join_syllable_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
 _EXTRA_PREFIXES = frozenset({"marshal", "comrade", "chairman"})
 
 
+@lru_cache(maxsize=1)
+def _prefix_starts() -> frozenset[str]:
+    """First tokens of rigour's person-name prefixes, to call rigour only when one may be there."""
+    from rigour._core import person_name_prefixes_list
+
+    return frozenset(t[0] for t in (latin_tokens(p) for p in person_name_prefixes_list()) if t)
+
+
 def _without_person_prefix(text: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Drop titles before a person's name (Mr., Dr., General: rigour's list; Marshal, Comrade)."""
+    if tokens[0] not in _prefix_starts() and tokens[0] not in _EXTRA_PREFIXES:
+        return tokens
     try:
         stripped = latin_tokens(remove_person_prefixes(text))
     except Exception:  # pragma: no cover - defensive

@@ -176,7 +176,7 @@ def show_cmd(
             console.print(f"  {prop}: " + "; ".join(values), highlight=False, soft_wrap=True)
         for sanction in item["sanctions"]:
             props = sanction.get("properties", {})
-            bits = [f"{k}={'; '.join(props[k])}" for k in ("authority", "program", "listingDate") if k in props]
+            bits = [f"{k}={'; '.join(props[k])}" for k in ("authority", "program", "listingDate", "description") if k in props]
             console.print("  sanction: " + ", ".join(bits), highlight=False, soft_wrap=True)
         for rel in item["related"]:
             props = rel.get("properties", {})

@@ -53,6 +53,8 @@ _AUTHORITY = {
     "State Department": "US Department of State",
 }
 _SUBLIST = re.compile(r"\(([^()]+)\)")
+# Labels of the CSL ids column that name an identifier (not dates, directives or notes).
+_ID_LABEL = re.compile(r"\b(number|no\.?|id|identification|registration|licen[cs]e|code|card|#)(\b|$)", re.I)
 
 
 def _split(value: Any) -> list[str]:
@@ -265,7 +267,12 @@ def _build(source: str, ref: str, recs: list[dict[str, Any]]) -> list[ValueEntit
                 add(entity, "gender", number)
             elif low.startswith("nationality"):
                 add(entity, "nationality" if schema == "Person" else "country", number)
-            elif any(ch.isdigit() for ch in number) and len(number) <= 64:
+            elif (
+                _ID_LABEL.search(label)
+                and any(ch.isdigit() for ch in number)
+                and len(number) <= 64
+                and not parse_date(number)
+            ):
                 add(entity, "idNumber" if "idNumber" in entity.schema.properties else "registrationNumber", number)
         authority = next((v for k, v in _AUTHORITY.items() if k in sublist), sublist or None)
         sanctions.append(

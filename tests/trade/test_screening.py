@@ -305,3 +305,11 @@ def test_pack_copy_is_independent(tmp_path):
     shutil.copy(RULES_DIR / "trade.yml", tmp_path / "copy.yml")
     engine = TradeScreener(pack=str(tmp_path / "copy.yml"))
     assert set(engine.rules) == set(TradeScreener().rules)
+
+
+def test_same_listed_party_in_two_roles_is_one_reason(fake_screener):
+    rec = {"consignee_name": "Korea Ryonbong General Corp", "end_user_name": "KOREA RYONBONG GENERAL CORPORATION",
+           "goods_description": "pumps"}
+    a = one(rec, engine=TradeScreener(screener=fake_screener))
+    hits = [r for r in a.reasons if r.rule_id == "party-designated"]
+    assert len(hits) == 1 and hits[0].evidence["role"] == "consignee, end user"

@@ -977,10 +977,19 @@ class TradeScreener:
                  has_end_user_column: bool = True) -> list[Reason]:
         out: list[Reason] = []
         if self.party is not None:
+            by_entity: dict[tuple[str, str], Reason] = {}  # one reason per listed party, roles merged
             for role, fname in _PARTY_ROLES:
                 name = rec.get(fname)
-                if name:
-                    out.extend(self._party_hits(role, name, self.party.screen(name)))
+                if not name:
+                    continue
+                for reason in self._party_hits(role, name, self.party.screen(name)):
+                    key = (reason.rule_id, str(reason.evidence.get("id")))
+                    first = by_entity.get(key)
+                    if first is None:
+                        by_entity[key] = reason
+                        out.append(reason)
+                    else:
+                        first.evidence["role"] = f"{first.evidence['role']}, {role}"
         if self.addresses is not None:
             for rule in self._rules("shared_address"):
                 for role, fname in (("consignee", "consignee_address"), ("end user", "end_user_address"),

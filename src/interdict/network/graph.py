@@ -102,6 +102,7 @@ class Graph:
     shipments: list[Shipment] = field(default_factory=list)
     problems: ProblemLog = field(default_factory=ProblemLog)
     _index: dict[str, int] | None = None
+    _owner_index: dict[int, list[tuple[int, float, int]]] | None = None
 
     @property
     def index(self) -> dict[str, int]:
@@ -140,6 +141,15 @@ class Graph:
         if des is not None and des.caption:
             return des.caption
         return nid
+
+    def owners_of(self, node: int) -> list[tuple[int, float, int]]:
+        """(owner, fraction or NaN, edge index) of the direct owners of ``node`` (index built once)."""
+        if self._owner_index is None:
+            index: dict[int, list[tuple[int, float, int]]] = defaultdict(list)
+            for i in np.nonzero(self.e_kind == EK["ownership"])[0].tolist():
+                index[int(self.e_dst[i])].append((int(self.e_src[i]), float(self.e_pct[i]), i))
+            self._owner_index = index
+        return self._owner_index.get(int(node), [])
 
     def edges_of(self, node: int) -> np.ndarray:
         """Indices of edges touching ``node`` (either end)."""

@@ -196,23 +196,25 @@ def analyse_ownership(graph: Graph, threshold: float = 0.5) -> OwnershipResult:
 
 def _owners_of(graph: Graph, node: int) -> list[tuple[int, float, int]]:
     """(owner, fraction or NaN, edge index) of the direct owners of ``node``."""
-    sel = np.nonzero((graph.e_kind == EK["ownership"]) & (graph.e_dst == node))[0]
-    return [(int(graph.e_src[i]), float(graph.e_pct[i]), int(i)) for i in sel]
+    return graph.owners_of(node)
 
 
 def ownership_paths(
-    graph: Graph, node: int, max_depth: int = 8, max_paths: int = 200
+    graph: Graph, node: int, max_depth: int = 8, max_paths: int = 200, max_steps: int = 20_000
 ) -> list[dict[str, Any]]:
     """Simple ownership paths from designated owners down to ``node`` with the product of shares.
 
     Walks upward from ``node`` through non-designated owners and stops at a designated one. Cycles are
     cut (a node appears once per path); their extra contribution shows as the difference between the
-    look-through total and the sum of these paths.
+    look-through total and the sum of these paths. In dense registries the walk stops after
+    ``max_steps`` steps or ``max_paths`` paths (the total still comes from the solved system).
     """
     out: list[dict[str, Any]] = []
+    budget = [max_steps]
 
     def walk(current: int, chain: list[int], shares: list[float]) -> None:
-        if len(out) >= max_paths or len(chain) > max_depth:
+        budget[0] -= 1
+        if len(out) >= max_paths or len(chain) > max_depth or budget[0] <= 0:
             return
         for owner, pct, _ in _owners_of(graph, current):
             if owner in chain:

@@ -110,3 +110,12 @@ def test_unsupported_database_url(settings):
         open_store(replace(settings, database_url="postgresql://127.0.0.1:9/x?connect_timeout=2"))
     with pytest.raises(StoreError, match="unsupported"):
         open_store(replace(settings, database_url="mysql://x"))
+
+
+def test_get_entities_batch(two_versions):
+    with open_store(two_versions) as store:
+        got = store.get_entities(["mini-p1", "mini-p3", "mini-p4", "nope"])
+        assert set(got) == {"mini-p1", "mini-p4"}
+        old = store.resolve_version("mini", "one")
+        assert set(store.get_entities(["mini-p3", "mini-p4"], version_ids=[old.id])) == {"mini-p3"}
+        assert store.get_entities([]) == {}

@@ -339,6 +339,29 @@ class Store:
                 return [entity_from_json(r[0]) for r in rows]
         return []
 
+    def get_entities(self, ids: Iterable[str], *, version_ids: Iterable[int] | None = None) -> dict[str, ValueEntity]:
+        """Many entities by id at once (current versions, or the given versions), keyed by id;
+        ids not found are absent from the result."""
+        wanted = sorted({i for i in ids if i})
+        scope = "v.is_current"
+        scope_params: list[Any] = []
+        if version_ids is not None:
+            vids = [int(v) for v in version_ids]
+            if not vids:
+                return {}
+            scope = f"e.version_id IN ({', '.join('?' for _ in vids)})"
+            scope_params = vids
+        out: dict[str, ValueEntity] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.backend.fetchall(
+                f"SELECT e.id, e.data FROM list_entities e JOIN list_versions v ON e.version_id = v.id "
+                f"WHERE {scope} AND e.id IN ({', '.join('?' for _ in chunk)}) ORDER BY v.id",
+                [*scope_params, *chunk],
+            )
+            out.update({i: entity_from_json(d) for i, d in rows})
+        return out
+
     def entity_versions(self, entity_id: str) -> list[tuple[ListVersion, str]]:
         """Every version holding ``entity_id`` with that version's content hash (provenance)."""
         rows = self.backend.fetchall(

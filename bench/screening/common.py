@@ -74,11 +74,19 @@ class EntityCache:
 
 
 def without_names(entity: Any, names: list[str]) -> Any:
+    """The entity minus ``names``, under a new id: logic-v2 caches name analysis by entity id
+    (``functools.lru_cache`` on ``Entity.__hash__``), so an edited record must not share the id."""
+    import hashlib
+
     drop = {n.strip().casefold() for n in names}
+    entity.id = f"{entity.id}-without-{hashlib.sha1('|'.join(sorted(drop)).encode()).hexdigest()[:10]}"
     for prop in ("name", "alias", "previousName", "weakAlias", "abbreviation"):
         values = [v for v in entity.get(prop, quiet=True) if v.strip().casefold() not in drop]
         entity.set(prop, values, quiet=True)
     return entity
+
+
+_QUERY_COUNTER = 0
 
 
 def query_entity(name: str, schema: str | None, birth_date: str = "", country: str = "") -> Any:
@@ -87,7 +95,10 @@ def query_entity(name: str, schema: str | None, birth_date: str = "", country: s
 
     entity = model.make_entity(schema if schema in ("Person", "Company", "Organization", "Vessel", "LegalEntity")
                                else "LegalEntity")
-    entity.id = "query"
+    # a distinct id per query: logic-v2 caches name analysis by entity id
+    global _QUERY_COUNTER
+    _QUERY_COUNTER += 1
+    entity.id = f"query-{_QUERY_COUNTER}"
     entity.add("name", name, quiet=True)
     if birth_date and entity.schema.get("birthDate"):
         entity.add("birthDate", birth_date, quiet=True)

@@ -154,6 +154,13 @@ class PartyQuery:
     def caption(self) -> str:
         return self.names[0] if self.names else (self.weak_names[0] if self.weak_names else "")
 
+    def normalised(self) -> dict[str, Any]:
+        """The cleaned query as a JSON-able dict (what the audit trail stores), with its problems."""
+        data = self.to_dict()
+        if self.problems:
+            data["problems"] = list(self.problems)
+        return data
+
     def to_dict(self) -> dict[str, Any]:
         """FtM-style dict (``schema`` + ``properties``), the shape results echo back."""
         props: dict[str, list[str]] = {"name": list(self.names)}

@@ -181,3 +181,22 @@ def test_value_parsers_never_raise(text):
 ]), max_size=30).map("".join))
 def test_remarks_fragments_never_raise(text):
     parse_remarks(text)
+
+
+def test_excerpts_load_end_to_end(tmp_path):
+    from dataclasses import replace
+
+    from interdict import lists
+    from interdict.config import Settings
+    from interdict.store import open_store
+
+    settings = replace(Settings(), home=tmp_path / "home")
+    lists.load("un_sc", [FIXTURES / "un_excerpt.xml"], settings=settings)
+    ofac = FIXTURES / "ofac_excerpt"
+    lists.load("us_ofac_sdn", [ofac / "sdn.csv", ofac / "add.csv", ofac / "alt.csv"], settings=settings)
+    with open_store(settings) as store:
+        cur = store.current_versions()
+        assert cur["un_sc"].entity_count == 18 and cur["un_sc"].dprk_count == 16
+        assert cur["us_ofac_sdn"].entity_count == 28 and cur["us_ofac_sdn"].dprk_count == 25
+        vessels = list(store.iter_entities(dprk_only=True, schemata=["Vessel"]))
+        assert vessels and all(v.get("imoNumber") for v in vessels)

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import csv
 import json
+import os
 import platform
 import random
 import re
@@ -232,10 +233,16 @@ def main(argv: list[str] | None = None) -> int:
             for b in bodies[:50]:
                 c.post("/match/default", content=b, headers={"content-type": "application/json"})
         use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
+        cpu0, load0 = server.cpu_seconds(), os.getloadavg()[0]
         if use_wrk:
             load = run_wrk(server.url, bodies, token, args.clients, seconds, workdir)
         else:
             load = asyncio.run(_httpx_load(server.url, bodies, token, args.clients, seconds))
+        cpu = server.cpu_seconds() - cpu0
+        load["server_cpu_ms_per_request"] = round(cpu * 1000 / max(load["requests"], 1), 2)
+        load["server_cpu_share"] = round(cpu / seconds, 2)
+        load["loadavg_before"] = round(load0, 2)
+        load["loadavg_after"] = round(os.getloadavg()[0], 2)
         schema = {"skipped": "--no-schemathesis"} if args.no_schemathesis else run_schemathesis(
             server.url, token, examples, workdir)
     finally:
@@ -291,6 +298,9 @@ def _markdown(r: dict[str, Any], answered_ok: int) -> str:
         f"| latency p90 | {L['p90_ms']:.1f} ms | |",
         f"| latency p99 | {L['p99_ms']:.1f} ms | < {r['targets']['p99_ms']} ms ({ok_p99}) |",
         f"| errors | {L['non_2xx']} non-2xx, {L['socket_errors']} socket errors | none |",
+        f"| server CPU per request | {L.get('server_cpu_ms_per_request')} ms (all workers; server used "
+        f"{L.get('server_cpu_share')} of 2 cores) | |",
+        f"| machine load average | {L.get('loadavg_before')} before, {L.get('loadavg_after')} after the run | |",
         f"| audit records written | {r['audit_screening_records']:,} for {answered_ok:,} answered requests "
         f"(+ warm-up); chain verifies: {r['audit_chain_ok']} | one per screening |",
         f"| time to ready | lists load {r['lists_load_s']} s (first run only), server ready {r['server_ready_s']} s | |",

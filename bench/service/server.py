@@ -53,7 +53,8 @@ class Server:
         """Ready when /readyz answers 200 many times in a row (each worker loads on its own)."""
         deadline = time.monotonic() + timeout
         streak = 0
-        with httpx.Client(timeout=5) as client:
+        # a fresh connection per probe (no keep-alive), so probes reach every worker, not just one
+        with httpx.Client(timeout=5, headers={"Connection": "close"}) as client:
             while time.monotonic() < deadline:
                 if self.proc is not None and self.proc.poll() is not None:
                     raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log}")
@@ -62,10 +63,27 @@ class Server:
                 except httpx.HTTPError:
                     ok = False
                 streak = streak + 1 if ok else 0
-                if streak >= 4 * self.workers + 4:
+                if streak >= 10 * self.workers:
                     return
                 time.sleep(0.05 if ok else 0.5)
         raise TimeoutError(f"server not ready after {timeout}s; see {self.log}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by every process of the server's process group."""
+        if self.proc is None:
+            return 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid:  # pgrp
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no graceful shutdown, no flush, nothing."""

@@ -120,3 +120,10 @@ def test_yente_style_errors(client, tokens):
     assert r.status_code == 400
     assert client.post("/match/default?algorithm=made-up", json={"queries": {"a": {"schema": "Person",
                        "properties": {"name": ["x"]}}}}, headers=h).status_code == 422
+
+
+def test_match_response_validates_against_the_documented_model(client, tokens):
+    from interdict.api.models import EntityMatchResponse
+
+    r = client.post("/match/default", json=_load("yente_match_request.json"), headers=auth(tokens["screener"]))
+    EntityMatchResponse.model_validate(r.json())

@@ -48,6 +48,9 @@ class ServiceDB:
         self._all: list[Any] = []
         self._lock = threading.Lock()
         self._schema_done = False
+        self._thread_write_lock = threading.RLock()
+        self._lock_fd: int | None = None
+        self._lock_pid: int | None = None
         if self.kind == "sqlite":
             assert sqlite_path is not None
             sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,17 +151,36 @@ class ServiceDB:
                 yield tuple(r)
 
     @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        import fcntl
+        import os
+
+        with self._thread_write_lock:  # flock does not exclude threads sharing one file description
+            if self._lock_fd is None or self._lock_pid != os.getpid():
+                assert self.sqlite_path is not None
+                self._lock_fd = os.open(str(self.sqlite_path) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+                self._lock_pid = os.getpid()
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    @contextmanager
     def write(self) -> Iterator[ServiceDB]:
         """One transaction holding the database-wide write lock (all processes)."""
         conn = self.conn
         if self.kind == "sqlite":
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            # Writers queue on a kernel file lock (woken the moment it is free) rather than on SQLite's
+            # busy handler, which sleeps and retries (up to 100 ms a try) and starves a busy server.
+            with self._writer_lock():
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
         else:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK,))

@@ -131,12 +131,19 @@ def record_screenings(items: list[dict[str, Any]], *, actor: str, channel: str, 
     ``decisions``, ``query_key``) in one transaction; returns the record ids. ``grouped``: commit
     through the process's group committer (server request threads)."""
     db = db or open_service_db()
+    records = screening_records(items, actor=actor, channel=channel, context=context)
+    return append_grouped(db, records) if grouped else append_many(db, records)
+
+
+def screening_records(items: list[dict[str, Any]], *, actor: str, channel: str,
+                      context: Mapping[str, Any]) -> list[NewRecord]:
+    """The audit records for :func:`record_screenings` (async callers hand them to the group committer)."""
     records = []
     for it in items:
         body = screening_body(it["query"], it["result"], context=context, dataset=it.get("dataset", "default"),
                               params=it.get("params"), decisions=it.get("decisions"), query_key=it.get("query_key"))
         records.append(NewRecord("screening", actor, channel, body, subject=it.get("subject")))
-    return append_grouped(db, records) if grouped else append_many(db, records)
+    return records
 
 
 def record_screening(query: Any, result: Any, *, actor: str, channel: str = "cli", screener: Any = None,

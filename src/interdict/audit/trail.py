@@ -18,6 +18,7 @@ import io
 import json
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -166,18 +167,21 @@ class GroupCommitter:
         self._start_lock = threading.Lock()
 
     def submit(self, records: list[NewRecord]) -> list[str]:
-        from concurrent.futures import Future
+        return self.submit_future(records).result() if records else []
 
-        if not records:
-            return []
+    def submit_future(self, records: list[NewRecord]) -> Future:
+        """Queue records; the future resolves to their ids once committed (async callers await it)."""
         future: Future = Future()
+        if not records:
+            future.set_result([])
+            return future
         self._queue.put((records, future))
         if self._thread is None:
             with self._start_lock:
                 if self._thread is None:
                     self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
                     self._thread.start()
-        return future.result()
+        return future
 
     def _run(self) -> None:
         import queue
@@ -208,13 +212,17 @@ _COMMITTERS: dict[int, GroupCommitter] = {}
 _COMMITTERS_LOCK = threading.Lock()
 
 
-def append_grouped(db: ServiceDB, records: list[NewRecord]) -> list[str]:
-    """Like :func:`append_many`, through the process's group committer for ``db``."""
+def committer_for(db: ServiceDB) -> GroupCommitter:
     with _COMMITTERS_LOCK:
         committer = _COMMITTERS.get(id(db))
         if committer is None or committer.db is not db:
             committer = _COMMITTERS[id(db)] = GroupCommitter(db)
-    return committer.submit(records)
+    return committer
+
+
+def append_grouped(db: ServiceDB, records: list[NewRecord]) -> list[str]:
+    """Like :func:`append_many`, through the process's group committer for ``db``."""
+    return committer_for(db).submit(records)
 
 
 @dataclass

@@ -39,7 +39,8 @@ def serve_command(
     console.print(f"interdict API on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); "
                   f"service database {db.describe()}")
     uvicorn.run("interdict.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=access_log, timeout_graceful_shutdown=10)
+                log_level=log_level, access_log=access_log, timeout_graceful_shutdown=10,
+                http="auto", loop="auto")  # httptools and uvloop when installed (they are dependencies)
 
 
 def rescreen_command(

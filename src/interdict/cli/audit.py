@@ -90,9 +90,8 @@ def replay(
     Example: interdict audit replay aud-00000012
     """
     from interdict.audit.replay import replay as run
-    from interdict.store import open_store
-
     from interdict.screening import Screener
+    from interdict.store import open_store
 
     with open_store() as store:
         # the saved index of the current lists serves replays of screenings made on them

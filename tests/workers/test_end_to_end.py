@@ -52,3 +52,21 @@ def test_small_synthetic_population_is_screened_well(tmp):
     assert tp / len(planted) >= 0.85
     assert tp / max(1, len(flagged)) >= 0.8
     assert result.stats["events_used"] == result.stats["events_read"]
+
+
+def test_company_flagged_by_the_real_network_analysis(tmp):
+    analyze_mod = pytest.importorskip("interdict.network.analyze")
+    records = tmp / "registry.ftm.jsonl"
+    write_jsonl(records, [
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Kim Sang Man"], "topics": ["sanction"]}},
+        {"id": "c1", "schema": "Company", "properties": {"name": ["Apex Digital Solutions LLC"]}},
+        {"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"], "percentage": ["60"]}},
+        {"id": "c2", "schema": "Company", "properties": {"name": ["Harmless Widgets Ltd"]}},
+    ])
+    network = analyze_mod.analyze([records], use_lists=False)
+    profiles = [profile("front", company="Apex Digital Solutions, L.L.C."), profile("fine", company="Harmless Widgets")]
+    result = screen_contractors(write_jsonl(tmp / "p.jsonl", profiles), network=network, as_of=date(2025, 6, 1))
+    org = {r.rule_id: r for r in result.alert("front").reasons}["ORG-03"]
+    assert org.evidence["entity"] == "c1" and org.evidence["method"] == "network analysis"
+    assert org.path == ["p1", "c1"]
+    assert result.alert("fine").reasons == []

@@ -29,6 +29,10 @@ def screen(
     events_format: str = typer.Option(None, "--events-format", help="csv, jsonl or parquet (default: extension)."),
     no_screening: bool = typer.Option(False, "--no-screening", help="Do not screen names against the lists."),
     as_of: str = typer.Option(None, "--as-of", help="Date for company/domain ages, YYYY-MM-DD (default: today)."),
+    network_records: list[Path] = typer.Option(
+        None, "--network-records",
+        help="Registry/trade records (FtM JSON lines, CSV...) for the network analysis; a contractor's company "
+        "flagged there (owned by or linked to designated parties) fires ORG-03. Repeatable."),
     show: int = typer.Option(20, "--show", min=0, help="Flagged contractors to list on screen."),
 ) -> None:
     """Screen contractor profiles and their activity events; one explained alert per contractor.
@@ -62,7 +66,15 @@ def screen(
         screener, why = open_default_screener()
         if why:
             err_console.print(f"[yellow]Note:[/] {why}")
-    result = screen_contractors(profiles, events, screener=screener, as_of=when, events_format=events_format)
+    network = None
+    if network_records:
+        from interdict.network.analyze import analyze
+
+        network = analyze(network_records, use_lists=not no_screening)
+        for note in network.notes:
+            err_console.print(f"[yellow]Network:[/] {note}", highlight=False)
+    result = screen_contractors(profiles, events, screener=screener, as_of=when, events_format=events_format,
+                                network=network)
     if output is not None:
         n = write_results(result, output, pseudonymiser=pseudonymiser)
         err_console.print(f"Wrote {n} rows to {output}")

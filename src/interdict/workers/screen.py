@@ -157,12 +157,15 @@ def screen_contractors(
     events_format: str | None = None,
     problems: ProblemLog | None = None,
     min_cluster_evidence: bool = True,
+    network: Any = None,
 ) -> WorkerScreening:
     """Screen contractor profiles (and optionally an event stream): one Alert per contractor.
 
     ``screener`` is a party screening engine (``interdict.screening.Screener`` or anything with
     its ``screen(name, schema=..., countries=...)``); None skips list screening. ``places`` is a
-    text -> "border"/"hub"/"dprk" lookup; True uses the trade engine's geography.
+    text -> "border"/"hub"/"dprk" lookup; True uses the trade engine's geography. ``network`` is an
+    ``interdict.network`` analysis of registry/trade records: a contractor's company or agency that
+    it flags (owned by, linked to or fronting for designated parties) fires ORG-03 with its path.
     """
     started = time.perf_counter()
     problems = problems if problems is not None else ProblemLog()
@@ -187,7 +190,7 @@ def screen_contractors(
                                places=places, fmt=events_format, window_minutes=window)
         events_seconds = time.perf_counter() - t0
     signals = Signals(rules=rules, profiles=plist, agg=agg, screener=screener, places=places,
-                      as_of=as_of or date.today())
+                      as_of=as_of or date.today(), network=network)
     own = [signals.for_account(i) for i in range(len(plist))]
     clusters, member_of = build_clusters(len(plist), signals.shared)
     cluster_rule = rules["CLUSTER"]
@@ -238,7 +241,8 @@ def screen_contractors(
     if screener is None:
         notes.append("party screening not run (no screener): names, companies and payees were not checked "
                      "against the lists")
-    notes.append("ORG-03 uses party screening of the company and agency names; links through the network "
-                 "analysis (interdict.network) are not consulted yet")
+    if network is None:
+        notes.append("ORG-03 used party screening of the company and agency names only; give a network analysis "
+                     "of registry records (--network-records) to find ownership and proximity links")
     problem_list = sorted(problems.problems, key=lambda p: (p.file or "", p.line or 0))
     return WorkerScreening(alerts=alerts, clusters=summaries, problems=problem_list, stats=stats, notes=notes)

@@ -87,6 +87,18 @@ def email_pattern(email: str | None, min_stem: int = 6, name: str | None = None)
     return f"{stem}#@{domain}"
 
 
+_LEGAL_WORDS = {"llc", "ltd", "limited", "inc", "co", "corp", "corporation", "company", "gmbh", "sa", "srl",
+                "sp", "zoo", "oy", "ab", "bv", "jsc", "ooo", "plc", "the", "pte", "pty", "kk"}
+
+
+def company_key(name: str | None) -> str | None:
+    """Folded company name without legal-form words (``Apex Digital Solutions, LLC`` -> ``apex digital solutions``)."""
+    if not name:
+        return None
+    tokens = [t for t in _fold(name.replace(".", "")).split() if t not in _LEGAL_WORDS]
+    return " ".join(tokens) or None
+
+
 def _address_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", _fold(text)).strip()
 
@@ -103,10 +115,31 @@ class Signals:
     notes: list[str] = field(default_factory=list)
     place_cache: dict[str, str | None] = field(default_factory=dict)
     screen_failures: int = 0
+    network: Any = None  # an interdict.network NetworkAnalysis (alerts + graph.entities)
 
     def __post_init__(self) -> None:
         self.shared = self._shared_attributes()
         self.place_kinds = [self._profile_places(p) for p in self.profiles]
+        self.network_index = self._network_index()
+
+    def _network_index(self) -> dict[str, Any]:
+        """Company-name key -> network alert, for entities the network analysis flagged."""
+        index: dict[str, Any] = {}
+        if self.network is None:
+            return index
+        entities = getattr(getattr(self.network, "graph", None), "entities", {}) or {}
+        for alert in getattr(self.network, "alerts", []) or []:
+            if getattr(alert.level, "value", alert.level) == "clear" or not alert.reasons:
+                continue
+            names = {alert.caption} if alert.caption else set()
+            proxy = entities.get(alert.subject)
+            if proxy is not None:
+                names.update(proxy.get("name"))
+            for name in names:
+                key = company_key(name)
+                if key and (key not in index or alert.score > index[key].score):
+                    index[key] = alert
+        return index
 
     # ------------------------------------------------------------------ helpers
     def reason(self, rule_id: str, summary: str, evidence: dict[str, Any], score: float | None = None) -> Reason:
@@ -430,6 +463,22 @@ class Signals:
                                        {"company": profile.company, "registered": str(profile.company_registered),
                                         "industry": profile.company_industry, "age_days": age}, score=weight))
         for name in {n for n in (profile.company, profile.agency) if n}:
+            linked = self.network_index.get(company_key(name))
+            if linked is not None:
+                top = sorted(linked.reasons, key=lambda r: -r.score)
+                path = next((r.path for r in top if r.path), None)
+                out.append(Reason(
+                    rule_id="ORG-03",
+                    summary=f"Company or agency {name!r} is {linked.caption or linked.subject} in the network "
+                    f"analysis, which flags it ({linked.level.value}, {linked.score:.2f}): {top[0].summary}",
+                    score=round(min(self.rules["ORG-03"].weight, linked.score), 4),
+                    evidence={"company": name, "entity": linked.subject, "network_score": round(linked.score, 4),
+                              "network_level": linked.level.value, "network_rules": [r.rule_id for r in top[:6]],
+                              "method": "network analysis"},
+                    citation=self.rules["ORG-03"].citation,
+                    path=path,
+                ))
+                continue
             for hit in self.screen_name(name, "Organization", []):
                 out.append(self.reason("ORG-03", f"Company or agency {name!r} matches listed party {hit['caption']} "
                                        f"({hit['id']}).", {"company": name, "match": hit, "method": "party screening"},

@@ -37,6 +37,7 @@ def shares_form(a: str, b: str, schema_a: str | None = None, schema_b: str | Non
         ("Choe Chun Sik", "Choe Chun-sik", "Person"),
         ("Chang-Su Han", "HAN CHANG SU", "Person"),  # UN alias of KPi.055, surname last
         ("Yonggil Ri", "RI, Yong Gil", "Person"),  # surname last, given name joined
+        ("Jong Un KIM", "KIM JONG UN", None),  # the surname is the word in capitals
         # Hanzi.
         ("丹东鸿祥实业发展有限公司", "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", None),
         ("丹东鸿祥实业发展有限公司", "Dandong Hongxiang Industrial Development Co Ltd", "Company"),

@@ -212,6 +212,17 @@ def _join_syllable_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _surname_written_last(text: str) -> bool:
+    """ "Chang-Su Han" (hyphenated given name first) or "Jong Un KIM" (only the last word in capitals)."""
+    if _GIVEN_FIRST_RE.match(text):
+        return True
+    words = text.split()
+    if len(words) < 2 or text.isupper() or not any(c.islower() for c in text):
+        return False
+    last = words[-1]
+    return len(last) > 1 and last.isupper() and not any(w.isupper() for w in words[:-1])
+
+
 _EXTRA_PREFIXES = frozenset({"marshal", "comrade", "chairman"})
 
 
@@ -256,7 +267,7 @@ def _latin_forms(
         return
     korean = None
     if person is not False:
-        korean = korean_person_parts(tokens, surname_last=bool(_GIVEN_FIRST_RE.match(text)))
+        korean = korean_person_parts(tokens, surname_last=_surname_written_last(text))
     legal = None
     if schema not in PERSON_SCHEMAS and schema not in OBJECT_SCHEMAS and not (person is None and korean):
         tokens, legal = strip_legal_form(tokens)

@@ -355,12 +355,15 @@ def _executor(n: int) -> Any:
 
 def _urls_for(source: str, settings: Settings, urls: dict[str, str] | None) -> list[tuple[str, str]]:
     spec = SOURCES.get(source)
-    if spec is None:
-        raise SourceError(f"unknown source {source!r}; update knows {', '.join(SOURCES)}")
     override = (urls or {}).get(source) or settings.source_urls.get(source)
+    if spec is None and not override:
+        raise SourceError(
+            f"no download URL for source {source!r}: official sources are {', '.join(SOURCES)}; "
+            f"for another list (FtM JSON lines) set INTERDICT_URL_{source.upper()} or pass --url {source}=URL"
+        )
     if not override:
         return list(spec.urls)
-    if override.endswith("/"):
+    if override.endswith("/") and spec is not None:
         return [(fname, override + fname) for fname, _ in spec.urls]
     parts = [u.strip() for u in override.split(",") if u.strip()]
     out = []

@@ -83,3 +83,14 @@ def test_update_cli_with_env_url(server, fresh_settings, monkeypatch):
     assert "un_sc: loaded version 1 (2026-02-27): 1,003 entries, 155 DPRK" in res.stdout
     res = CliRunner().invoke(app, ["lists", "update", "--source", "un_sc", "--url", f"un_sc={server}/nothing.xml"])
     assert res.exit_code != 0
+
+
+def test_update_ftm_list_by_url(server, fresh_settings, tmp_path):
+    with pytest.raises(SourceError, match="INTERDICT_URL_MY_PEPS"):
+        lists.update(["my_peps"], settings=fresh_settings)
+    # serve an FtM export of the UN DPRK entries and update a custom list from it
+    lists.update(["un_sc"], urls={"un_sc": server + "/consolidated.xml"}, settings=fresh_settings)
+    out = tmp_path / "www" / "dprk.ftm.json"
+    n = lists.export_ftm(out, sources=["un_sc"], dprk_only=True, settings=fresh_settings)
+    reports = lists.update(["my_dprk"], urls={"my_dprk": server + "/dprk.ftm.json"}, settings=fresh_settings)
+    assert reports[0].entities == 155 and reports[0].rows == n

@@ -50,6 +50,10 @@ def test_no_strip(name: str) -> None:
         assert (rest, legal) == (tokens, None)
 
 
+def test_strip_legal_form_takes_a_string() -> None:
+    assert strip_legal_form("Korea Mirae Shipping Co., Ltd.") == (("korea", "mirae", "shipping"), "co ltd")
+
+
 def test_families() -> None:
     assert legal_form_family("co ltd") == legal_form_family("llc") == legal_form_family("gmbh") == "limited"
     assert legal_form_family("jsc") == "stock"

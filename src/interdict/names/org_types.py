@@ -110,12 +110,18 @@ def _match_start(tokens: tuple[str, ...], table: dict[tuple[str, ...], LegalForm
 
 
 @lru_cache(maxsize=50_000)
-def strip_legal_form(tokens: tuple[str, ...], use_rigour: bool = True) -> tuple[tuple[str, ...], str | None]:
-    """Remove one legal form at the end (or, for OOO/JSC/PT style, at the start) of a token tuple.
+def strip_legal_form(
+    tokens: tuple[str, ...] | str, use_rigour: bool = True
+) -> tuple[tuple[str, ...], str | None]:
+    """Remove the legal form at the end and/or the start (OOO/JSC/PT style) of a name.
 
-    Returns ``(remaining tokens, canonical legal form or None)``. A name made only of a legal
-    form ("Company") is left alone. Legal forms in the middle of a name are not touched.
+    ``tokens`` is a tuple of :func:`~interdict.names.tokenize.latin_tokens` or a string (tokenised
+    here). Returns ``(remaining tokens, canonical legal form or None)``. A name made only of a
+    legal form ("Company") is left alone; a spelled-out form inside a name is written
+    canonically ("Company Limited Nanchang Branch" -> "co ltd nanchang branch"), not removed.
     """
+    if isinstance(tokens, str):
+        tokens = latin_tokens(tokens)
     if len(tokens) < 2:
         return tokens, None
     table, _, _, longest = _table()

@@ -170,7 +170,7 @@ def run_schemathesis(url: str, token: str, examples: int, workdir: Path) -> dict
     cmd = [exe, "run", f"{url}/openapi.json", "-H", f"Authorization: ApiKey {token}",
            "-c", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
            "-n", str(examples), "--request-timeout", "60", "--generation-deterministic"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)  # its .schemathesis/ stays there
     out = proc.stdout + proc.stderr
     (workdir / "schemathesis.log").write_text(out, encoding="utf-8")
     summary = re.search(r"(\d+) generated, (\d+) passed(?:, (\d+) failed)?(?:, (\d+) errored)?", out)

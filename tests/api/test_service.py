@@ -239,3 +239,13 @@ def test_book_over_the_api(client, tokens):
     r = client.post("/book/customers", json={"customers": [{"id": "b3", "schema": "Person",
                                                             "properties": {"name": ["Kim Jong Un"]}}]}, headers=h)
     assert r.json()["added"] == 1
+
+
+def test_list_loads_are_admin_only_and_audited(client, tokens):
+    assert client.post("/admin/lists/load", params={"source": "un_sc"}, headers=auth(tokens["analyst"])).status_code == 403
+    r = client.post("/admin/lists/load", params={"source": "un_sc"}, headers=auth(tokens["admin"]))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["reports"][0]["status"] == "unchanged" and body["reloaded"] is False  # same file: a no-op
+    recs = client.get("/audit/records", params={"kind": "lists"}, headers=auth(tokens["analyst"])).json()
+    assert recs and recs[-1]["body"]["action"] == "load"

@@ -257,3 +257,42 @@ def post_key(request: Request, body: m.KeyCreateRequest, key: ApiKey = Depends(r
                responses=ERRORS)
 def delete_key(request: Request, key_id: str = Path(..., max_length=80), key: ApiKey = Depends(require("admin"))) -> Any:
     return keys.revoke_key(_state(request).db, key_id, revoked_by=key.actor).to_dict()
+
+
+# -- list updates (admin) ------------------------------------------------------------------------
+
+
+@router.post("/admin/lists/update", tags=["Admin"], responses=ERRORS,
+             summary="Download the official lists and load new versions (then reload the index)")
+def admin_lists_update(request: Request, source: list[str] = Query([], title="Sources (default: all)"),
+                       engine: Engine = Depends(ready_engine), key: ApiKey = Depends(require("admin"))) -> Any:
+    """Same checks as `interdict lists update`: a failed download or a suspicious file (empty, large
+    drop, older publication) leaves the current version in place. Other workers pick the new
+    version up within a minute (they watch the store's fingerprint)."""
+    from interdict import lists
+
+    reports = lists.update(source or None, settings=engine.settings or _state(request).settings)
+    return _after_load(request, engine, key, "update", reports)
+
+
+@router.post("/admin/lists/load", tags=["Admin"], responses=ERRORS,
+             summary="Load a bundled list snapshot (e.g. an older OFAC version for tests)")
+def admin_lists_load(request: Request, source: list[str] = Query([], title="Sources (default: all bundled)"),
+                     version: str | None = Query(None, title="Bundled snapshot label, e.g. 2024-05-03"),
+                     engine: Engine = Depends(ready_engine), key: ApiKey = Depends(require("admin"))) -> Any:
+    from interdict import lists
+
+    reports = lists.load(source or None, version=version, settings=engine.settings or _state(request).settings)
+    return _after_load(request, engine, key, "load", reports)
+
+
+def _after_load(request: Request, engine: Engine, key: ApiKey, action: str, reports: list[Any]) -> Any:
+    from interdict.audit.trail import NewRecord, append
+
+    out = [r.to_dict() for r in reports]
+    append(_state(request).db, NewRecord("lists", key.actor, "api", {"action": action, "reports": out},
+                                         subject="lists"))
+    reloaded = engine.stale()
+    if reloaded:
+        engine.reload()
+    return {"reports": out, "reloaded": reloaded}

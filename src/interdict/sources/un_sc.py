@@ -126,9 +126,8 @@ def _build(schema: str, tag: str, node: ET.Element, ref: str, source: str) -> li
     name = " ".join(p for p in parts if p)
     entity.add("name", name or ref)
     if schema == "Person":
-        add(entity, "firstName", parts[0])
-        add(entity, "secondName", parts[1])
-        add(entity, "middleName", parts[2])
+        # FIRST_NAME..FOURTH_NAME are positional, not given/family names (KIM JONG SIK has
+        # FIRST_NAME KIM), so they are not mapped to firstName/lastName.
         add(entity, "gender", _text(node, "GENDER"))
         add(entity, "title", _values(node, "TITLE"))
         add(entity, "position", _values(node, "DESIGNATION"))

@@ -57,6 +57,11 @@ def test_chinese_tables_read_in_pinyin() -> None:
             assert english == english.lower() and latin_tokens(english), (hanzi, english)
 
 
+def test_industry_pinyin_column_matches_pypinyin() -> None:
+    for row in _rows("chinese_industry.csv"):
+        assert row["pinyin"] == "".join(to_pinyin(row["hanzi"])), row
+
+
 def test_hanja_readings() -> None:
     for row in _rows("hanja_readings.csv"):
         assert len(row["hangul"]) == 1 and decompose(row["hangul"]) is not None, row

@@ -13,10 +13,12 @@ industry words of both tables plus their common English variants.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
-from interdict.names.chinese import _read_table, to_pinyin
+from interdict.names.chinese import _read_table
 from interdict.names.korean import _org_words_rows, romanize_word
 from interdict.names.tokenize import latin_tokens
 
@@ -65,13 +67,20 @@ def place_words() -> frozenset[tuple[str, ...]]:
     return frozenset(out)
 
 
+def _industry_rows() -> list[dict[str, str]]:
+    text = (
+        resources.files("interdict.names").joinpath("data/chinese_industry.csv").read_text(encoding="utf-8")
+    )
+    return list(csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#")))
+
+
 @lru_cache(maxsize=1)
 def industry_words() -> frozenset[str]:
     """Single tokens that are industry or activity words (trading, industrial, shipping, bank...)."""
     out: set[str] = set(_EXTRA_INDUSTRY)
-    for hanzi, english in _read_table("chinese_industry.csv"):
-        out.update(latin_tokens(english))
-        out.add("".join(to_pinyin(hanzi)))  # shiye, fazhan, maoyi
+    for row in _industry_rows():
+        out.update(latin_tokens(row["english"]))
+        out.add(row["pinyin"])  # shiye, fazhan, maoyi (precomputed: no pypinyin for Latin names)
     for hangul, english, _legal, place in _org_words_rows():
         if english and not place:
             out.update(latin_tokens(english))

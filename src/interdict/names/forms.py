@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.names import remove_person_prefixes
-
 from interdict.names.acronyms import looks_like_acronym
 from interdict.names.chinese import (
     KOREAN_SURNAME_HANJA,
@@ -238,6 +236,8 @@ def _without_person_prefix(text: str, tokens: tuple[str, ...]) -> tuple[str, ...
     """Drop titles before a person's name (Mr., Dr., General: rigour's list; Marshal, Comrade)."""
     if tokens[0] not in _prefix_starts() and tokens[0] not in _EXTRA_PREFIXES:
         return tokens
+    from rigour.names import remove_person_prefixes
+
     try:
         stripped = latin_tokens(remove_person_prefixes(text))
     except Exception:  # pragma: no cover - defensive

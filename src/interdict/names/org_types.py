@@ -14,7 +14,6 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
-from rigour.names.org_types import extract_org_types
 
 from interdict.names.tokenize import latin_tokens
 
@@ -200,6 +199,8 @@ def _more_specific(a: str | None, b: str) -> str:
 
 def _rigour_strip(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     """Fallback on rigour's org-type database for legal forms our table does not know."""
+    from rigour.names.org_types import extract_org_types  # imported on first use (~0.3 s)
+
     text = " ".join(tokens)
     try:
         found = extract_org_types(text)

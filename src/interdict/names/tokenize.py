@@ -22,8 +22,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import normality
-
 __all__ = ["MAX_NAME_CHARS", "clean_text", "latin_tokens", "fold_ascii"]
 
 #: Longer input is cut: no real name on any list is longer than ~250 characters.
@@ -94,6 +92,8 @@ def fold_ascii(text: str) -> str:
         text = _APOS_RE.sub("", text)
         if not text.isascii():
             try:
+                import normality  # PyICU behind it; imported on first use (~0.3 s)
+
                 text = normality.ascii_text(text)
             except Exception:  # pragma: no cover - defensive: transliterators must never break screening
                 text = text.encode("ascii", "ignore").decode("ascii")

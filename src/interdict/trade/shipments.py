@@ -391,6 +391,7 @@ class RunSummary:
     rule_levels: dict[str, Counter] = field(default_factory=dict)
     score_bins: list[int] = field(default_factory=lambda: [0] * 10)
     problem_count: int = 0
+    rule_family: dict[str, str] = field(default_factory=dict)
     _top: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, alert: Alert) -> None:
@@ -401,7 +402,7 @@ class RunSummary:
         for r in alert.reasons:
             self.rules[r.rule_id] += 1
             self.rule_levels.setdefault(r.rule_id, Counter())[alert.level.value] += 1
-            fam = str(r.evidence.get("_family", "")) or r.rule_id.split("-")[0]
+            fam = self.rule_family.get(r.rule_id) or r.rule_id.split("-")[0]
             if fam not in seen_families:
                 seen_families.add(fam)
                 self.families[fam] += 1
@@ -430,8 +431,6 @@ def _row(alert: Alert) -> dict[str, Any]:
         {k: v for k, v in r.model_dump(exclude_none=True, mode="json").items()}
         for r in alert.reasons
     ]
-    for r in row["reasons"]:
-        r.get("evidence", {}).pop("_family", None)
     if alert.details.get("problems"):
         row["problems"] = alert.details["problems"]
     if alert.caption:
@@ -535,7 +534,6 @@ class TradeScreener:
     def _reason(self, rule: Rule, summary: str, evidence: dict[str, Any], score: float | None = None,
                 citation: Citation | None = None) -> Reason:
         ev = dict(evidence)
-        ev["_family"] = rule.family
         return Reason(rule_id=rule.id, summary=summary, score=round(min(1.0, max(0.0, rule.weight if score is None
                       else score)), 4), evidence=ev, citation=citation or rule.citation)
 
@@ -1226,6 +1224,7 @@ def screen_file(
                 problems.add(f"shared-address check is off: cannot read list addresses ({exc})")
         engine = TradeScreener(screener=screener if parties else None,
                                address_index=address_index if parties else None)
+        summary.rule_family = {rid: rule.family for rid, rule in engine.rules.items()}
         for alert in screen_shipments(path, problems=problems, fmt=fmt, engine=engine):
             summary.add(alert)
             if writer is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -635,13 +636,15 @@ def export_ftm(
     *,
     sources: Iterable[str] | None = None,
     dprk_only: bool = False,
+    keep_ids: bool = False,
     settings: Settings | None = None,
     store: Store | None = None,
 ) -> int:
     """Write the current entities as FtM JSON lines (readable by yente, nomenklatura, Aleph).
 
-    ``output`` is a path (written atomically via a temporary file), an open text stream, or None
-    for stdout. Returns the number of entities written."""
+    Ids and entity references are made FtM-valid (``_`` becomes ``-``, see :func:`ftm_id``)
+    unless ``keep_ids``; ``output`` is a path (written atomically via a temporary file), an open
+    text stream, or None for stdout. Returns the number of entities written."""
     import sys
 
     settings = settings or (store.settings if store else get_settings())
@@ -652,13 +655,13 @@ def export_ftm(
             raise NotFound("no lists loaded; run: interdict lists load")
         if output is None or hasattr(output, "write"):
             stream = output if output is not None else sys.stdout
-            return _write_ftm(store, stream, sources, dprk_only)  # type: ignore[arg-type]
+            return _write_ftm(store, stream, sources, dprk_only, keep_ids)  # type: ignore[arg-type]
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".partial")
         try:
             with open(tmp, "w", encoding="utf-8") as fh:
-                n = _write_ftm(store, fh, sources, dprk_only)
+                n = _write_ftm(store, fh, sources, dprk_only, keep_ids)
             tmp.replace(path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -669,11 +672,30 @@ def export_ftm(
             store.close()
 
 
-def _write_ftm(store: Store, stream: IO[str], sources: Iterable[str] | None, dprk_only: bool) -> int:
+_FTM_ID_UNSAFE = re.compile(r"[^0-9A-Za-z.\-]+")
+
+
+def ftm_id(ident: str) -> str:
+    """An id FtM tooling accepts (``[0-9a-zA-Z][0-9a-zA-Z.-]*``): ``un_sc-KPe.029`` -> ``un-sc-KPe.029``.
+
+    followthemoney's entity type rejects ``_``, so ids and entity references that carry a source
+    name (``us_ofac_sdn-...``) would be dropped as links by ``ftm validate``, Aleph or yente."""
+    return _FTM_ID_UNSAFE.sub("-", ident).strip(".-") or "x"
+
+
+def _write_ftm(
+    store: Store, stream: IO[str], sources: Iterable[str] | None, dprk_only: bool, keep_ids: bool = False
+) -> int:
     n = 0
     for entity in store.iter_entities(sources=list(sources) if sources else None, dprk_only=dprk_only):
         data = entity.to_dict()
         data.pop("referents", None)
+        if not keep_ids:
+            data["id"] = ftm_id(data["id"])
+            for prop_name, values in data["properties"].items():
+                prop = entity.schema.get(prop_name)
+                if prop is not None and prop.type.name == "entity":
+                    data["properties"][prop_name] = [ftm_id(v) for v in values]
         stream.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
         n += 1
     return n

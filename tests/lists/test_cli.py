@@ -55,6 +55,16 @@ def test_export_ftm_roundtrip(runner, loaded, tmp_path):
     assert all({"id", "schema", "properties", "datasets"} <= set(x) for x in lines)
     back = read_source("reexport", [out])
     assert back.records == 155
+    # ids and links are valid for FtM tooling (its id alphabet has no '_'), and links hold
+    from followthemoney import registry
+
+    ids = {x["id"] for x in lines}
+    assert "un-sc-KPe.029" in ids
+    refs = [v for x in lines if x["schema"] == "Sanction" for v in x["properties"]["entity"]]
+    assert len(refs) == 155 and all(registry.entity.clean(v) == v and v in ids for v in refs)
+    res = runner.invoke(app, ["export", "--source", "un_sc", "--dprk", "--keep-ids", "--output", str(out)])
+    assert res.exit_code == 0
+    assert '"id": "un_sc-KPe.029"' in out.read_text(encoding="utf-8")
     res = runner.invoke(app, ["export", "--format", "csv"])
     assert res.exit_code != 0
 

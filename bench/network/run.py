@@ -111,7 +111,8 @@ def scale_run(n_companies: int, n_links: int, seed: int) -> dict:
 
     from bench.network.generate import scale_graph
     from interdict.network.ownership import analyse_ownership
-    from interdict.network.proximity import propagate
+    from interdict.network.proximity import ProximityParams, propagate
+    from interdict.rules import load_pack
 
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -119,7 +120,9 @@ def scale_run(n_companies: int, n_links: int, seed: int) -> dict:
     t1 = time.perf_counter()
     own = analyse_ownership(graph)
     t2 = time.perf_counter()
-    prox = propagate(graph)
+    rule = load_pack("network")["proximity"]
+    min_risk = float(rule.params.get("min_risk", 0.3))
+    prox = propagate(graph, ProximityParams.from_rule(rule.params))
     t3 = time.perf_counter()
     planted = stats.pop("planted_chain_targets")
     return {
@@ -130,7 +133,7 @@ def scale_run(n_companies: int, n_links: int, seed: int) -> dict:
         "blocked_by_50_rule": int((own.ofac_blocked & ~graph.designated).sum()),
         "eu_owned_or_controlled": int((own.eu_owned & ~graph.designated).sum()),
         "lookthrough_ge_25pct": int(((own.lookthrough >= 0.25) & ~graph.designated).sum()),
-        "proximity_ge_0_15": int(((prox.risk >= 0.15) & ~graph.designated).sum()),
+        "proximity_reported": int(((prox.risk >= min_risk) & ~graph.designated).sum()), "min_risk": min_risk,
         "planted_chain_targets": len(planted),
         "planted_chain_targets_blocked": int(sum(bool(own.ofac_blocked[t]) for t in planted)),
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)], "cpus": os.cpu_count(),
@@ -192,8 +195,8 @@ def render(result: dict) -> str:
             f"Machine load average before/after: {sc['load_average']} on {sc['cpus']} CPUs (shared with other work). "
             f"Iterations {sc['iterations']}; look-through residual {sc['lookthrough_residual']:.1e}. "
             f"Blocked by the 50% rule: {sc['blocked_by_50_rule']:,}; EU owned or controlled: "
-            f"{sc['eu_owned_or_controlled']:,}; look-through >= 25%: {sc['lookthrough_ge_25pct']:,}; proximity >= 0.15 (the reporting threshold): "
-            f"{sc['proximity_ge_0_15']:,}. Planted split chains with cycles blocked: "
+            f"{sc['eu_owned_or_controlled']:,}; look-through >= 25%: {sc['lookthrough_ge_25pct']:,}; proximity at or above the reporting threshold "
+            f"{sc['min_risk']}: {sc['proximity_reported']:,}. Planted split chains with cycles blocked: "
             f"{sc['planted_chain_targets_blocked']}/{sc['planted_chain_targets']}.",
         ]
     return "\n".join(lines) + "\n"

@@ -46,14 +46,16 @@ def test_risk_decays_with_distance_and_path_is_the_strongest(write_jsonl, decisi
     idx = result.graph.index
     r = result.proximity.risk
     assert r[idx["c1"]] > r[idx["c2"]] > r[idx["c3"]] > r[idx["c4"]] > 0
-    reason = next(x for x in result.alert_for("c3").reasons if x.rule_id == "proximity")
-    assert reason.path == ["d", "c1", "c2", "c3"]
-    assert [h["via"] for h in reason.evidence["hops"]] == ["directorship", "ownership", "ownership"]
+    reason = next(x for x in result.alert_for("c2").reasons if x.rule_id == "proximity")
+    assert reason.path == ["d", "c1", "c2"]
+    assert [h["via"] for h in reason.evidence["hops"]] == ["directorship", "ownership"]
+    # below the reporting threshold (0.3) the risk is kept but no reason is given
+    assert r[idx["c4"]] < 0.3 and not any(x.rule_id == "proximity" for x in result.alert_for("c4").reasons)
     # risk equals the product of the edge weights along the path
     product = 1.0
     for hop in reason.evidence["hops"]:
         product *= hop["weight"]
-    assert abs(product - r[idx["c3"]]) < 1e-9
+    assert abs(product - r[idx["c2"]]) < 1e-9
 
 
 # --- property test: the vectorised frontier propagation equals plain Bellman-Ford -----------------
@@ -110,3 +112,22 @@ def test_frontier_propagation_equals_plain_bellman_ford(g):
             new[d] = max(new[d], risk[s] * wt)
         risk = new
     assert np.allclose(result.risk, risk[: g.n], atol=1e-12)
+
+
+def test_shared_director_is_as_strong_as_a_shared_phone_unless_a_nominee(write_jsonl, decisions_path):
+    def row(id, schema, **props):
+        return {"id": id, "schema": schema, "properties": {k: [v] for k, v in props.items()}}
+
+    rows = [row("d", "Company", name="Designated Trading", topics="sanction"),
+            row("front", "Company", name="Front Co"), row("p", "Person", name="Shared Director"),
+            row("l1", "Directorship", director="p", organization="d"),
+            row("l2", "Directorship", director="p", organization="front"),
+            row("nominee", "Person", name="Nominee Director"),
+            row("l3", "Directorship", director="nominee", organization="d")]
+    for i in range(300):  # the nominee sits on 300 boards
+        rows.append(row(f"c{i}", "Company", name=f"Client {i}"))
+        rows.append(row(f"n{i}", "Directorship", director="nominee", organization=f"c{i}"))
+    result = analyze([write_jsonl(rows)], use_lists=False, decisions=Decisions(decisions_path))
+    assert result.alert_for("front").level.value == "review"
+    assert result.alert_for("c0").level.value == "clear"
+    assert result.proximity.risk[result.graph.index["c0"]] < 0.3

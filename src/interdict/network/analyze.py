@@ -157,7 +157,7 @@ def _build_alerts(
     pending: dict[str, list[ResolutionLink]], list_info: dict[str, dict[str, Any]],
 ) -> list[Alert]:
     alerts: list[Alert] = []
-    min_risk = float(rules["proximity"].params.get("min_risk", 0.12))
+    min_risk = float(rules["proximity"].params.get("min_risk", 0.3))
     look_rule = rules["lookthrough-exposure"]
     for node in range(graph.n):
         if graph.node_kind[node] == NODE_OTHER and not graph.designated[node] and node not in hits:
@@ -213,17 +213,19 @@ def _build_alerts(
                     path=_blocked_chain(graph, own, node, own.eu_owned),
                 ))
             look = float(own.lookthrough[node])
-            if not own.ofac_blocked[node] and look >= float(look_rule.params.get("review_share", 0.25)):
+            held = float(own.ofac_share[node])  # share held by blocked persons (designated or blocked)
+            exposure = max(look, held)
+            if not own.ofac_blocked[node] and exposure >= float(look_rule.params.get("review_share", 0.25)):
                 paths = ownership_paths(graph, node)
-                high = look >= float(look_rule.params.get("high_share", 0.5))
+                high = exposure >= float(look_rule.params.get("high_share", 0.5))
                 reasons.append(_reason(
                     look_rule,
-                    f"designated parties hold {_pct(look)} of {graph.caption(node)} through ownership chains "
-                    f"(multiplied along each chain, summed over {len(paths)} path(s)); not blocked by the 50% rule "
-                    f"because intermediates are not blocked",
+                    f"blocked persons hold {_pct(held)} of {graph.caption(node)} directly and designated parties "
+                    f"{_pct(look)} through ownership chains (multiplied along each chain, summed over {len(paths)} "
+                    f"path(s)); below the 50% rule, so not blocked by operation of law",
                     score=look_rule.weight if high else look_rule.weight * 0.75,
-                    evidence={"lookthrough": round(look, 6), "paths": paths[:20]},
-                    path=paths[0]["path"] if paths else [nid],
+                    evidence={"lookthrough": round(look, 6), "held_by_blocked": round(held, 6), "paths": paths[:20]},
+                    path=paths[0]["path"] if paths else _blocked_chain(graph, own, node, own.ofac_blocked),
                 ))
             if own.unknown_share_owner[node] and not own.ofac_blocked[node]:
                 reasons.append(_reason(rules["blocked-owner-unknown-share"],

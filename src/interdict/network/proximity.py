@@ -8,10 +8,12 @@ explainable by one path (the back-pointers give it) and makes cycles harmless (w
 
 Edge weights:
 
-* a link of kind *k* (ownership, directorship, employment, family, trade...) has weight
-  ``w_k * decay`` in each direction (``w_k`` may differ by direction: an owner taints its asset more
-  than a subsidiary taints its parent);
-* an attribute hop entity -> value -> entity has weight ``w_attr * specificity(n) * decay`` where
+* a link of kind *k* (ownership, directorship, employment, family, trade...) has weight ``w_k``
+  in each direction (``w_k`` may differ by direction: an owner taints its asset more than a
+  subsidiary taints its parent), times ``decay`` when it arrives at an organisation: people are
+  connectors like shared phones, so company -> shared director -> company decays once;
+* an attribute hop entity -> value -> entity has weight ``w_attr * specificity(n)`` (times ``decay``
+  when it arrives at an organisation) where
   ``n`` is how many entities share the value and ``specificity(n) = min(1, 2/n) ** 0.5``: a phone
   shared by two companies keeps full weight, an address shared by 500 keeps 6% of it. Values shared
   by more than ``max_share`` entities are dropped (registered-agent addresses, switchboards);
@@ -31,17 +33,17 @@ from typing import Any
 
 import numpy as np
 
-from .graph import AK, ATTR_KINDS, EDGE_KINDS, EK, Graph
+from .graph import AK, ATTR_KINDS, EDGE_KINDS, EK, NODE_PERSON, Graph
 
 __all__ = ["ProximityParams", "ProximityResult", "propagate", "proximity_path"]
 
 DEFAULT_LINK_WEIGHTS: dict[str, tuple[float, float]] = {
     # kind: (forward src->dst, backward dst->src)
     "ownership": (0.9, 0.6),
-    "directorship": (0.8, 0.8),
+    "directorship": (0.9, 0.9),
     "employment": (0.6, 0.6),
     "membership": (0.5, 0.5),
-    "representation": (0.7, 0.6),
+    "representation": (0.8, 0.8),
     "family": (0.6, 0.6),
     "associate": (0.5, 0.5),
     "unknown": (0.4, 0.4),
@@ -105,8 +107,11 @@ def _build(graph: Graph, params: ProximityParams):
         if name in EK:
             fwd[EK[name]], bwd[EK[name]] = f, b
     if len(graph.e_kind):
-        wf = fwd[graph.e_kind] * params.decay
-        wb = bwd[graph.e_kind] * params.decay
+        # the decay is paid on arriving at an organisation: a person (a shared director, an owner) is a
+        # connector like a shared phone, so company -> director -> company decays once, not twice
+        into_org = np.where(graph.node_kind == NODE_PERSON, 1.0, params.decay)
+        wf = fwd[graph.e_kind] * into_org[graph.e_dst]
+        wb = bwd[graph.e_kind] * into_org[graph.e_src]
         srcs += [graph.e_src, graph.e_dst]
         dsts += [graph.e_dst, graph.e_src]
         ws += [wf, wb]
@@ -134,9 +139,9 @@ def _build(graph: Graph, params: ProximityParams):
         for name, w in params.attr_weights.items():
             if name in AK:
                 aw[AK[name]] = w
-        half = np.sqrt(params.decay)
-        w_in = aw[graph.a_kind[rows]] * specificity(counts[inv[rows]]) * half  # entity -> value
-        w_out = np.full(len(rows), half)  # value -> entity
+        into_org = np.where(graph.node_kind == NODE_PERSON, 1.0, params.decay)
+        w_in = aw[graph.a_kind[rows]] * specificity(counts[inv[rows]])  # entity -> value
+        w_out = into_org[graph.a_node[rows]]  # value -> entity (decay when it is an organisation)
         ent = graph.a_node[rows].astype(np.int32)
         srcs += [ent, anode]
         dsts += [anode, ent]

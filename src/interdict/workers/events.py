@@ -917,14 +917,15 @@ def _parquet(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.n
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(path)
+        # no pre-buffering: with it Arrow keeps the pre-read column chunks of the whole file
+        parquet = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InvalidInput(f"{path}: not a readable Parquet file: {exc}") from exc
     names = parquet.schema_arrow.names
     mapping = dict(zip(names, _normalise_names(names), strict=True))
     wanted = [n for n in names if mapping[n] in EVENT_COLUMNS]
     row = 1
-    for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
+    for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted, use_threads=False):
         batch = batch.rename_columns([mapping[n] for n in batch.schema.names])
         yield batch, np.arange(row, row + batch.num_rows, dtype=np.int64)
         row += batch.num_rows

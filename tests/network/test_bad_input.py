@@ -49,6 +49,7 @@ def test_every_kind_of_bad_record_is_reported_and_analysis_completes(write_jsonl
     assert any(r == "o-person" and "person cannot be owned" in m for r, m in msgs), text
     assert any(r == "o-self" and "itself" in m for r, m in msgs), text
     assert any(r == "o-junk" and "not a number" in m for r, m in msgs), text
+    assert any(r == "o-cyc1, o-cyc2" and "ownership cycle" in m for r, m in msgs), text
     assert any(r == "c1" and "duplicate id" in m and "merged" in m for r, m in msgs), text
     assert any(r == "c1" and "incompatible schema" in m for r, m in msgs), text
     assert any("unknown schema" in m for _, m in msgs), text

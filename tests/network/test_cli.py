@@ -87,3 +87,19 @@ def test_analyze_bad_file_reports_and_succeeds(home):
     res = invoke("analyze", str(bad), "--no-lists", "-o", str(home / "o.jsonl"))
     assert res.exit_code == 0
     assert "input problem" in res.output and "dangling reference" in res.output
+
+
+def test_html_script_parses_when_node_is_available(home):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    res = invoke("draw", "reg-cn-jinbo", str(REGISTRY), "--no-lists", "-o", str(home / "jinbo"))
+    assert res.exit_code == 0, res.output
+    page = (home / "jinbo.html").read_text()
+    script = home / "page.js"
+    script.write_text(page.split("<script>")[1].split("</script>")[0])
+    done = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -21,8 +21,11 @@ def rules(result, entity_id):
     return {r.rule_id for r in alert.reasons} if alert else set()
 
 
-def test_sample_reads_cleanly(sample):
-    assert sample.problems.problems == []
+def test_sample_reads_cleanly_and_reports_its_cycle(sample):
+    problems = sample.problems.problems
+    assert len(problems) == 1, problems
+    assert "ownership cycle among 2 entities" in problems[0].message
+    assert problems[0].record == "reg-own-03, reg-own-04"
 
 
 def test_dandong_company_60_percent_owned_through_chains(sample):

@@ -362,6 +362,9 @@ def build_graph(
             sel = own & (dst_arr == asset)
             pct_arr[sel] = pct_arr[sel] / totals[asset]
 
+    # ownership cycles are handled by the arithmetic, and reported so that the analyst sees them
+    _report_cycles(ids, np.array(e_src, dtype=np.int32), dst_arr, kind_arr, e_link, problems)
+
     # attributes
     values: list[str] = []
     val_index: dict[str, int] = {}
@@ -449,9 +452,27 @@ def build_graph(
     return graph
 
 
-def mark_designated(graph: Graph, designation: Designation) -> None:
-    idx = graph.index.get(designation.entity_id)
-    if idx is None:
+def _report_cycles(ids: list[str], src: np.ndarray, dst: np.ndarray, kind: np.ndarray,
+                   links: list[str | None], problems: ProblemLog, limit: int = 1000) -> None:
+    """One problem per ownership cycle (strongly connected component of two or more entities)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    sel = kind == EK["ownership"]
+    if not sel.any():
         return
-    graph.designated[idx] = True
-    graph.designations.setdefault(designation.entity_id, designation)
+    n = len(ids)
+    mat = csr_matrix((np.ones(int(sel.sum())), (src[sel], dst[sel])), shape=(n, n))
+    _, labels = connected_components(mat, directed=True, connection="strong")
+    sizes = np.bincount(labels)
+    cyclic = np.nonzero(sizes > 1)[0]
+    for comp in cyclic[:limit]:
+        members = np.nonzero(labels == comp)[0]
+        inside = np.nonzero(sel & np.isin(src, members) & np.isin(dst, members))[0]
+        records = sorted({links[i] for i in inside if links[i]})
+        names = ", ".join(ids[m] for m in members[:8]) + (" ..." if len(members) > 8 else "")
+        problems.add(
+            f"ownership cycle among {len(members)} entities ({names}); handled: the look-through sums the "
+            f"cycle's geometric series, the 50% rule its fixpoint",
+            record=", ".join(records[:10]), field="ownership",
+        )

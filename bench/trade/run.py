@@ -223,7 +223,9 @@ def render(res: dict[str, Any]) -> str:
         f"Screener open + address index: {res['open_seconds']} s (once per run). Party names screened: "
         f"{ps.get('screened_names', 0):,}, cache hit rate {ps.get('cache_hit_rate')}.",
         "",
-        "**Memory** (peak RSS of a fresh process; the screener's index is loaded before the first shipment):",
+        "**Memory** (peak RSS of a fresh process; the screener's index is loaded before the first shipment"
+        + (f"; rows from the run of {res['memory'][0]['run']}" if res["memory"] and res["memory"][0].get("run") else "")
+        + "):",
         "",
         "| lines | file MB | RSS after opening the screener, MB | peak RSS, MB | shipments/CPU s |",
         "|---|---|---|---|---|",
@@ -270,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", type=int, default=None, help="eval shipments (default 20,000; 5,000 with --quick)")
     ap.add_argument("--memory-sizes", default=None, help="comma-separated line counts (default 100000,1000000)")
     ap.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--memory-from", default=None,
+                    help="reuse the memory rows of an earlier results JSON (their run date and code are shown)")
     ap.add_argument("--heldout", type=int, default=20261122,
                     help="seed of a second, held-out evaluation file (generated, scored, deleted)")
     ap.add_argument("--no-write", action="store_true", help="print results, do not write bench/results")
@@ -302,7 +306,11 @@ def main(argv: list[str] | None = None) -> int:
             print("held-out", json.dumps(heldout["overall"]), flush=True)
         _close(screener)
         del screener, index
-        memory = memory_runs(sizes, args.seed, names, tmp)
+        if args.memory_from:
+            earlier = json.loads(Path(args.memory_from).read_text(encoding="utf-8"))
+            memory = [dict(m, run=f"{earlier['date']}, code {earlier.get('code')}") for m in earlier["memory"]]
+        else:
+            memory = memory_runs(sizes, args.seed, names, tmp)
     res = {
         "engine": "trade",
         "code": _code_state(),

@@ -147,3 +147,19 @@ def test_events_without_account_column_is_an_input_error(tmp):
     path = write_csv(tmp / "e.csv", [{"timestamp": "2025-03-03T10:00:00Z", "ip": "1.2.3.4"}])
     with pytest.raises(InvalidInput):
         aggregate_events(path, ["a"], ["us"])
+
+
+def test_jsonl_bad_lines_fall_back_per_chunk_with_exact_lines(tmp):
+    path = write_jsonl(tmp / "e.jsonl", events_at_hours("a", [1, 2, 3], days=2))
+    clean = aggregate_events(path, ["a"], ["us"])
+    assert clean.reader == "jsonl-arrow" and clean.n.tolist() == [6]
+    lines = path.read_text().splitlines()
+    lines.insert(2, "{not json")
+    lines.insert(4, "")
+    lines.insert(5, '{"account_id": 7, "timestamp": "2025-03-03T01:00:00Z"}')  # a number where text was
+    path.write_text("\n".join(lines) + "\n")
+    problems = ProblemLog()
+    agg = aggregate_events(path, ["a", "7"], ["us", "us"], problems)
+    assert agg.n.tolist() == [6, 1]
+    assert [p.line for p in problems.problems] == [3]
+    assert agg.lines["first"].tolist() == [1, 6]

@@ -876,7 +876,10 @@ def _csv_tolerant(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator
             yield _rows_to_batch(columns), np.asarray(lines, np.int64)
 
 
-def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+def _jsonl_rows(
+    pairs: Iterator[tuple[int, bytes]], problems: ProblemLog, path: Path, batch_rows: int
+) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+    """Tolerant JSON-lines reading: one object per line, bad lines reported and skipped."""
     try:
         import orjson
 
@@ -885,32 +888,90 @@ def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[
         loads = json.loads
     columns: dict[str, list[Any]] = {n: [] for n in EVENT_COLUMNS}
     lines: list[int] = []
-    with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                data = loads(raw)
-            except ValueError as exc:
-                problems.add(f"not valid JSON: {exc}", file=str(path), line=lineno)
-                continue
-            if not isinstance(data, dict):
-                problems.add("JSON line is not an object", file=str(path), line=lineno)
-                continue
-            if any(k not in columns for k in data):
-                data = {_ALIASES.get(str(k).lower(), str(k).lower()): v for k, v in data.items()}
-            for name, values in columns.items():
-                value = data.get(name)
-                if isinstance(value, bool):
-                    value = "true" if value else "false"
-                values.append(value)
-            lines.append(lineno)
-            if len(lines) >= batch_rows:
-                yield _rows_to_batch(columns), np.asarray(lines, np.int64)
-                columns = {n: [] for n in EVENT_COLUMNS}
-                lines = []
+    for lineno, raw in pairs:
+        if not raw.strip():
+            continue
+        try:
+            data = loads(raw)
+        except ValueError as exc:
+            problems.add(f"not valid JSON: {exc}", file=str(path), line=lineno)
+            continue
+        if not isinstance(data, dict):
+            problems.add("JSON line is not an object", file=str(path), line=lineno)
+            continue
+        if any(k not in columns for k in data):
+            data = {_ALIASES.get(str(k).lower(), str(k).lower()): v for k, v in data.items()}
+        for name, values in columns.items():
+            value = data.get(name)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            values.append(value)
+        lines.append(lineno)
+        if len(lines) >= batch_rows:
+            yield _rows_to_batch(columns), np.asarray(lines, np.int64)
+            columns = {n: [] for n in EVENT_COLUMNS}
+            lines = []
     if lines:
         yield _rows_to_batch(columns), np.asarray(lines, np.int64)
+
+
+_JSON_TEXT = pa.schema([(name, pa.string()) for name in ("timestamp", "ts", "time", "account_id", "ip", "device_id",
+                                                          "payout_account")])
+
+
+def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+    """JSON lines in 8 MB chunks of whole lines: Arrow's JSON parser when the chunk is clean (one
+    object per line, no blank lines, stable types), the tolerant line reader for that chunk if not."""
+    import io
+
+    import pyarrow.json as pajson
+
+    line = 1
+    with path.open("rb") as raw:
+        carry = b""
+        while True:
+            block = raw.read(CSV_CHUNK_BYTES)
+            data = carry + block
+            if not data:
+                break
+            if block:
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                chunk, carry = data[: cut + 1], data[cut + 1 :]
+            else:
+                chunk, carry = data, b""
+            n_lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+            table = None
+            if not chunk.startswith((b"\n", b"\r")) and b"\n\n" not in chunk and b"\n\r\n" not in chunk:
+                try:
+                    table = pajson.read_json(
+                        io.BytesIO(chunk),
+                        read_options=pajson.ReadOptions(use_threads=False, block_size=len(chunk) + 1),
+                        # timestamps stay text: Arrow would drop their zone; we parse them ourselves
+                        parse_options=pajson.ParseOptions(explicit_schema=_JSON_TEXT, unexpected_field_behavior="infer"),
+                    )
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    table = None
+                if table is not None and (table.num_rows != n_lines or any(
+                        pa.types.is_nested(f.type) for f in table.schema)):
+                    table = None
+            if table is None:
+                pairs = enumerate(chunk.splitlines(), start=line)
+                yield from _jsonl_rows(pairs, problems, path, batch_rows)
+            else:
+                names = _normalise_names(table.schema.names)
+                keep = [i for i, n in enumerate(names) if n in EVENT_COLUMNS and n not in names[:i]]
+                table = table.select(keep).rename_columns([names[i] for i in keep])
+                row = line
+                for batch in table.to_batches(max_chunksize=max(batch_rows, 1 << 18)):
+                    yield batch, np.arange(row, row + batch.num_rows, dtype=np.int64)
+                    row += batch.num_rows
+            del table
+            line += n_lines
+            if not block:
+                break
 
 
 def _parquet(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
@@ -977,7 +1038,7 @@ def aggregate_events(
 
     def run(tolerant: bool) -> EventAggregates:
         agg = EventAggregates(list(account_ids), list(claimed_country), window_seconds=window_minutes * 60)
-        agg.reader = f"{fmt}-{'tolerant' if tolerant or fmt == 'jsonl' else 'arrow'}"
+        agg.reader = f"{fmt}-{'tolerant' if tolerant else 'arrow'}"
         folder = _Folder(agg, problems, str(path), places)
         for batch, lines in iter_event_batches(path, problems, fmt=fmt, batch_rows=batch_rows, tolerant=tolerant):
             folder.fold(batch, lines)

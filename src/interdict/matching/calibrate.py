@@ -37,6 +37,7 @@ SIGNS: dict[str, int] = {
     "name_single_token": -1,
     "name_unmatched_query": -1,
     "name_unmatched_list": -1,
+    "name_query_covered": 1,
     "weak_alias": -1,
     "legal_form_conflict": -1,
     "identifier_match": 1,

@@ -36,6 +36,8 @@ FEATURES: dict[str, str] = {
     "name_single_token": "one of the compared names has a single token, so agreement says less",
     "name_unmatched_query": "the query name has rare tokens that the list name lacks",
     "name_unmatched_list": "the list name has rare tokens that the query name lacks",
+    "name_query_covered": "every token of a query name of two or more tokens is found in the list name "
+    "(a name given in part, such as without a middle name)",
     "weak_alias": "the list name is a weak alias (a low-quality a.k.a.)",
     "legal_form_conflict": "both names carry a legal form and they differ",
     "identifier_match": "an identifier (IMO, registration number, passport, USCC, SWIFT...) is equal",
@@ -113,15 +115,20 @@ _VOWELS = frozenset("aeiouy")
 
 
 def _edit_similarity(a: str, b: str) -> float:
+    """Typo tolerance: one edit for 5-6 letters, two from 7; else partial credit for long near-misses."""
     la, lb = len(a), len(b)
     shorter = min(la, lb)
     if shorter < 5:  # one letter makes another short name (chen/cheng, kim/kin, jose/jase)
         return 0.0
-    budget = 1 if shorter < 8 else 2
+    budget = 1 if shorter < 7 else 2
     dist = OSA.distance(a, b, score_cutoff=budget)
-    if dist > budget:
-        return 0.0
-    return 1.0 - 0.8 * dist / max(la, lb) - 0.05 * dist
+    if dist <= budget:
+        return 1.0 - 0.8 * dist / max(la, lb) - 0.05 * dist
+    if shorter >= 7:
+        indel = Indel.normalized_similarity(a, b)
+        if indel >= 0.8:
+            return 0.5 * indel
+    return 0.0
 
 
 def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None = None) -> float:

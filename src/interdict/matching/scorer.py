@@ -287,6 +287,8 @@ class Scorer:
             x[_FEATURE_POS["name_single_token"]] = 1.0 if min(len(qf.form.keys), len(cf.keys)) == 1 else 0.0
             x[_FEATURE_POS["name_unmatched_query"]] = min(ev.unmatched_query / _UNMATCHED_SCALE, 1.0)
             x[_FEATURE_POS["name_unmatched_list"]] = min(ev.unmatched_list / _UNMATCHED_SCALE, 1.0)
+            if len(qf.form.keys) >= 2 and len(ev.pairs) == len(qf.form.keys) and min(p[2] for p in ev.pairs) >= 0.9:
+                x[_FEATURE_POS["name_query_covered"]] = 1.0
             weak = qf.weak or float(index.form_weights[f]) < 0.7
             x[_FEATURE_POS["weak_alias"]] = 1.0 if weak else 0.0
             if qf.form.legal_form and cf.legal_form and qf.form.legal_form != cf.legal_form:

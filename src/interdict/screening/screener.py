@@ -39,7 +39,8 @@ _ALIASES = {"un": "un", "ofac": "us_ofac", "sdn": "us_ofac_sdn", "csl": "us_csl"
 
 
 class _LazyStore:
-    """Opens the store on first use (the cached index answers queries without it)."""
+    """Opens the store read-only on first use (the cached index answers queries without it), so
+    several screening processes can read one store at once."""
 
     def __init__(self, settings: Any) -> None:
         self._settings = settings
@@ -51,7 +52,7 @@ class _LazyStore:
         if self._store is None:
             from interdict.store import open_store
 
-            self._store = open_store(self._settings)
+            self._store = open_store(self._settings, read_only=True)
         return getattr(self._store, name)
 
 
@@ -263,20 +264,31 @@ class Screener:
         Token weights come from this screener's index, so common list words weigh less here too.
         ``exclude_names`` drops those names from ``b`` first (used to hold out an alias).
         """
+        threshold = self.calibration.threshold if threshold is None else float(threshold)
+        scored, mini = self.score_pair(a, b, schema=schema, exclude_names=exclude_names)
+        if scored is None:
+            return ComparisonResult(0.0, False, threshold, {"problems": ["nothing to compare"]})
+        return ComparisonResult(scored.score, scored.score >= threshold, threshold,
+                                explain(scored, mini, self.calibration))
+
+    def score_pair(self, a: Any, b: Any, schema: str | None = None,
+                   exclude_names: Iterable[str] = ()) -> tuple[Scored | None, Index]:
+        """The raw :class:`Scored` (features included) for one pair, and the one-entity index used."""
         from followthemoney import model
 
-        threshold = self.calibration.threshold if threshold is None else float(threshold)
-        pq = make_query(a, schema=schema)
+        pq = a if isinstance(a, PartyQuery) else make_query(a, schema=schema)
         if hasattr(b, "schema") and hasattr(b, "iterprops"):
             entity = b.clone() if hasattr(b, "clone") else b
         else:
             bq = make_query(b, schema=schema or (b.get("schema") if isinstance(b, dict) else None))
             data = bq.to_dict()
-            data["id"] = "compare-b"
             if bq.schema is None:
                 data["schema"] = pq.schema or "LegalEntity"
-            entity = model.get_proxy(data, cleaned=False)
-            entity.id = "compare-b"
+            entity = model.make_entity(data["schema"])
+            for prop, values in data["properties"].items():
+                for value in values:
+                    entity.add(prop, value, quiet=True)
+        entity.id = entity.id or "compare-b"
         excluded = {x.strip().casefold() for x in exclude_names}
         if excluded:
             for prop in ("name", "alias", "previousName", "weakAlias", "abbreviation"):
@@ -284,14 +296,12 @@ class Screener:
                 entity.set(prop, values, quiet=True)
         mini = build_index([entity], fingerprint="compare")
         if mini.size == 0:
-            return ComparisonResult(0.0, False, threshold, {"problems": ["nothing to compare"]})
+            return None, mini
         # weigh tokens by the real lists, not by a one-entity index
         for key, k in mini.vocab.items():
             mini.idf[k] = self.index.key_weight(key) if self.index.size else 1.0
-        scorer = Scorer(mini, self.calibration, weight_index=self.index)
-        prepared = scorer.prepare(pq)
-        s = scorer.score_entity(prepared, 0)
-        return ComparisonResult(s.score, s.score >= threshold, threshold, explain(s, mini, self.calibration))
+        scorer = Scorer(mini, self.calibration, weight_index=self.index if self.index.size else None)
+        return scorer.score_entity(scorer.prepare(pq), 0), mini
 
     # -- alerts --------------------------------------------------------------------------------
     def alert(self, query: Any, *, subject: str | None = None, threshold: float | None = None,

@@ -54,9 +54,9 @@ def test_explain_shows_every_path_and_the_cycle(sample):
 
 
 def test_joint_venture_with_kpe_entity(sample):
-    got = rules(sample, "reg-jv-ryonhua")
+    got = rules(sample, "reg-jv-huarui")
     assert "jv-dprk-party" in got and "ofac-50-percent" not in got and "lookthrough-exposure" in got
-    reason = next(r for r in sample.alert_for("reg-jv-ryonhua").reasons if r.rule_id == "jv-dprk-party")
+    reason = next(r for r in sample.alert_for("reg-jv-huarui").reasons if r.rule_id == "jv-dprk-party")
     assert reason.citation.instrument == "UNSCR 2375 (2017)" and reason.citation.paragraph == "OP18"
     assert reason.path[0] == "un_sc-KPe.002"
 

@@ -39,13 +39,13 @@ def world(tmp_path_factory):
     home = tmp_path_factory.mktemp("rescreen-home")
     settings = replace(get_settings(), home=home)
     lists.load("us_ofac_sdn", version="2023-12-28", settings=settings)
-    with open_store(settings, read_only=True) as st:
+    with open_store(settings) as st:
         v2023 = st.current_versions()["us_ofac_sdn"].id
         old_entities = st.version_entities(v2023)
     # the 2024 entries are read from a scratch store so the book can name them before they are loaded
     scratch = replace(get_settings(), home=tmp_path_factory.mktemp("scratch"))
     lists.load("us_ofac_sdn", version="2024-05-03", settings=scratch)
-    with open_store(scratch, read_only=True) as st:
+    with open_store(scratch) as st:
         new_entities = st.version_entities(st.current_versions()["us_ofac_sdn"].id)
     return settings, old_entities, new_entities
 
@@ -82,15 +82,18 @@ def test_delta_rescreen_alerts_are_exactly_those_caused_by_the_changes(world, tm
     report = book.import_rows(db, rows, actor="test")
     assert report.added == len(rows)
 
-    s2023 = Screener.open(settings)
-    base = book.rescreen(db, actor="test", screener=s2023)
+    # one read-write store connection for the whole test (DuckDB refuses mixing read-only and
+    # read-write connections to one file in one process)
+    store = open_store(settings)
+    s2023 = Screener.open(settings, store=store)
+    base = book.rescreen(db, actor="test", screener=s2023, store=store)
     assert base.mode == "full" and base.customers_screened_full == len(rows)
     baseline = {(a["customer_id"], a["entity_id"]) for a in book.open_alerts(db)}
     assert any(c.startswith("same-") for c, _ in baseline)  # unchanged entries are found by name
 
-    lists.load("us_ofac_sdn", version="2024-05-03", settings=settings)
-    s2024 = Screener.open(settings)
-    delta = book.rescreen(db, actor="test", screener=s2024)
+    lists.load("us_ofac_sdn", version="2024-05-03", settings=settings, store=store)
+    s2024 = Screener.open(settings, store=store)
+    delta = book.rescreen(db, actor="test", screener=s2024, store=store)
     assert delta.mode == "delta"
     assert delta.customers_screened_full == 0 and delta.customers_screened_delta == len(rows)
     assert delta.list_changes["us_ofac_sdn"]["added"] > 0
@@ -106,8 +109,8 @@ def test_delta_rescreen_alerts_are_exactly_those_caused_by_the_changes(world, tm
 
     f2023, f2024 = full(s2023), full(s2024)
     assert f2023 == baseline
-    vs = s2024.store.versions("us_ofac_sdn")
-    diff = s2024.store.changed_entity_ids("us_ofac_sdn", vs[0].id, vs[1].id)
+    vs = store.versions("us_ofac_sdn")
+    diff = store.changed_entity_ids("us_ofac_sdn", vs[0].id, vs[1].id)
     touched = {book._parent_id(i) for i in diff["added"] | diff["changed"]}
     gone = {i for i in diff["removed"] if book._parent_id(i) == i}
 
@@ -125,39 +128,41 @@ def test_delta_rescreen_alerts_are_exactly_those_caused_by_the_changes(world, tm
     assert not any(c.startswith("same-") and e in {x[1] for x in baseline} for c, e in new)
 
     # a third run with nothing changed screens nobody and changes nothing
-    again = book.rescreen(db, actor="test", screener=s2024)
+    again = book.rescreen(db, actor="test", screener=s2024, store=store)
     assert again.customers_screened_full == 0 and again.customers_screened_delta == 0
     assert again.new_alerts == [] and again.resolved_alerts == []
     assert trail.verify(db).ok
+    store.close()
 
 
 def test_changed_customer_is_screened_in_full_and_false_positive_stays_silent(world, tmp_path):
     settings, old_entities, new_entities = world
     db = ServiceDB(sqlite_path=tmp_path / "service.sqlite")
-    screener = Screener.open(settings)
+    store = open_store(settings)
+    screener = Screener.open(settings, store=store)
     target = next(e for e in new_entities.values() if e.schema.name == "Person" and e.get("name")
                   and e.id in screener.index.by_id)
     name = _name(target)
     book.import_rows(db, [("c1", {"schema": "Person", "properties": {"name": [name]}}),
                           ("c2", {"schema": "Person", "properties": {"name": ["Jane Smith"]}})], actor="test")
-    first = book.rescreen(db, actor="test", screener=screener)
+    first = book.rescreen(db, actor="test", screener=screener, store=store)
     hit = next(a for a in first.new_alerts if a["customer_id"] == "c1")
     assert hit["cause"] == "first screening of this customer"
     # the analyst decides it is a false positive (different person)
     decisions.record_decision(db, subject="book:c1", entity_id=hit["entity_id"], status="false_positive",
                               reason="different person: born 1990 in Lyon", analyst="analyst-1",
-                              entity_facts=facts_of(screener.store.get_entity(hit["entity_id"])),
+                              entity_facts=facts_of(store.get_entity(hit["entity_id"])),
                               subject_facts=facts_of({"schema": "Person", "properties": {"name": [name]}}))
     # customer data changes trivially (address): full re-screen, the false positive stays silent
     book.import_rows(db, [("c1", {"schema": "Person", "properties": {"name": [name], "address": ["1 Rue X, Lyon"]}})],
                      actor="test")
-    second = book.rescreen(db, actor="test", screener=screener)
+    second = book.rescreen(db, actor="test", screener=screener, store=store)
     assert second.customers_screened_full == 1
     assert not any(a["customer_id"] == "c1" and a["entity_id"] == hit["entity_id"] for a in second.new_alerts)
     # a new alias of the customer re-opens it, saying why
     book.import_rows(db, [("c1", {"schema": "Person", "properties": {"name": [name], "address": ["1 Rue X, Lyon"],
                                                                       "alias": ["Jean Dupont"]}})], actor="test")
-    third = book.rescreen(db, actor="test", screener=screener)
+    third = book.rescreen(db, actor="test", screener=screener, store=store)
     assert second.resolved_alerts == [{"customer_id": "c1", "entity_id": hit["entity_id"],
                                        "why": "false positive decision applies"}]
     reopened = [a for a in third.new_alerts if a["customer_id"] == "c1" and a["entity_id"] == hit["entity_id"]]

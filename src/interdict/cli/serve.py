@@ -56,7 +56,13 @@ def rescreen_command(
     from interdict.audit.book import rescreen
     from interdict.audit.db import open_service_db
 
-    report = rescreen(open_service_db(), actor=f"cli:{getpass.getuser()}", full=full, threshold=threshold)
+    from interdict.screening import Screener
+    from interdict.store import open_store
+
+    with open_store() as store:  # one connection for the screener and the change detection
+        screener = Screener.open(store=store)
+        report = rescreen(open_service_db(), actor=f"cli:{getpass.getuser()}", screener=screener, store=store,
+                          full=full, threshold=threshold)
     if as_json:
         print_json(report.to_dict())
         return

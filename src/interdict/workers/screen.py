@@ -156,7 +156,7 @@ def screen_contractors(
     rules: dict[str, Rule] | None = None,
     events_format: str | None = None,
     problems: ProblemLog | None = None,
-    min_cluster_evidence: bool = True,
+    share_cluster_evidence: bool = True,
     network: Any = None,
 ) -> WorkerScreening:
     """Screen contractor profiles (and optionally an event stream): one Alert per contractor.
@@ -198,7 +198,7 @@ def screen_contractors(
     for i, profile in enumerate(plist):
         reasons = list(own[i])
         cluster = member_of.get(i)
-        if cluster is not None and min_cluster_evidence:
+        if cluster is not None and share_cluster_evidence:
             reasons += _propagate(signals, own, cluster, i, cluster_rule)
         reasons.sort(key=lambda r: -r.score)
         score = combine_scores(reasons)

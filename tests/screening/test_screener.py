@@ -92,3 +92,24 @@ def test_algorithm_info_and_versions(small_screener):
     info = small_screener.algorithm_info()
     assert info["name"] == "interdict-v1" and len(info["config_hash"]) == 64
     assert "_index" in small_screener.list_versions()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=120), date=st.text(max_size=12), country=st.text(max_size=8))
+def test_screen_never_raises_on_arbitrary_text(small_screener, name, date, country):
+    result = small_screener.screen(name, birth_date=date, countries=[country])
+    assert all(0.0 <= m.score <= 1.0 for m in result.results)
+    assert result.to_dict()["results"] == [m.to_dict() for m in result.results]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["Kim Jong Sik", "KIM JONG SIK", "kim  jong-sik", "Kim, Jong Sik"]))
+def test_equivalent_spellings_score_alike(small_screener, name):
+    base = small_screener.screen("Kim Jong Sik").results[0]
+    other = small_screener.screen(name).results[0]
+    assert other.id == base.id
+    assert abs(other.score - base.score) < 0.05

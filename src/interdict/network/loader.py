@@ -41,6 +41,7 @@ csv.field_size_limit(10 * 1024 * 1024)
 
 TRADE_COLUMNS = {"shipper_name", "consignee_name"}
 _KEEP_RAW = {"phone", "identifier", "email", "url", "address", "name"}
+_RAW_TYPES = {"phone", "identifier", "email", "url", "address", "name", "string", "text"}
 
 
 @dataclass
@@ -134,6 +135,10 @@ def _proxy_from_dict(data: Any, inputs: Inputs, file: str, line: int) -> EntityP
                                         field=key)
                     continue
                 proxy.add(prop, text, cleaned=True, quiet=True)
+            elif prop.type.name in _RAW_TYPES:
+                # names, addresses, phones, e-mails, identifiers: interdict normalises them itself, and
+                # FtM's cleaning (phone needs a country, identifiers go through stdnum) is the slow part
+                proxy.add(prop, text[:2000], cleaned=True, quiet=True)
             else:
                 before = len(proxy.get(prop, quiet=True))
                 proxy.add(prop, text, quiet=True)

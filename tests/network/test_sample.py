@@ -98,3 +98,19 @@ def test_every_reason_has_a_citation_and_a_path(sample):
         for reason in alert.reasons:
             assert reason.citation is not None, reason.rule_id
             assert reason.path and all(isinstance(p, str) for p in reason.path), reason.rule_id
+
+
+def test_successor_formed_after_designation(tmp_path):
+    from interdict.network.analyze import analyze_inputs
+    from interdict.network.loader import read_inputs
+
+    plain = analyze_inputs(read_inputs([REGISTRY]), decisions=Decisions(tmp_path / "d.jsonl"), as_of=AS_OF)
+    reason = next(r for r in plain.alert_for("reg-cn-yanji-silverstar").reasons if r.rule_id == "sister-successor")
+    assert reason.evidence["formed_after_designation"] is False  # the input gives no listing date
+    # with the listing date the store gives for the SDN entry (2018-09-13), the 2024 company is a successor
+    info = {"us_ofac_sdn-24977": {"listing_date": "2018-09-13", "programs": ["DPRK3", "DPRK4"]}}
+    dated = analyze_inputs(read_inputs([REGISTRY]), list_info=info, decisions=Decisions(tmp_path / "d.jsonl"),
+                           as_of=AS_OF)
+    reason = next(r for r in dated.alert_for("reg-cn-yanji-silverstar").reasons if r.rule_id == "sister-successor")
+    assert reason.evidence["formed_after_designation"] is True
+    assert "after the designation of 2018-09-13" in reason.summary and reason.score == pytest.approx(0.75)

@@ -328,12 +328,20 @@ def sister_successor(graph: Graph, rule: Rule) -> dict[int, list[Hit]]:
                         best, common = m.size, a[m.a : m.a + m.size]
             if best < min_common:
                 continue
+            # formed after the designation: a successor (Volasys Silver Star after Yanbian Silverstar)
+            des = graph.designations.get(graph.ids[d])
+            listed = _parse_date(des.listing_date) if des and des.listing_date else None
+            formed = [x for x in (_parse_date(v) for v in _props(graph, other, "incorporationDate")) if x]
+            successor = bool(listed and formed and min(formed) > listed)
+            kind = "successor" if successor else "sister or successor"
             hits[other].append(Hit(
                 "sister-successor",
-                f"{_caption(graph, other)} looks like a sister or successor of designated {_caption(graph, d)}: "
-                f"name core '{common}' and {why[0]}",
+                f"{_caption(graph, other)} looks like a {kind} of designated {_caption(graph, d)}: "
+                f"name core '{common}' and {why[0]}"
+                + (f"; formed {min(formed).isoformat()}, after the designation of {listed.isoformat()}" if successor else ""),
                 [graph.ids[d], graph.ids[other]],
-                {"common_name": common, "connections": sorted(set(why))[:10]},
+                {"common_name": common, "connections": sorted(set(why))[:10], "formed_after_designation": successor},
+                score=min(1.0, float(rule.weight) + 0.1) if successor else None,
             ))
     return hits
 

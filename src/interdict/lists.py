@@ -275,7 +275,7 @@ def load(
     executor = None
     futures: list[Any] = []
     if n_workers > 1:
-        _warm_up()  # load FtM's country tables once, before forking, so workers share them
+        _warm_up()
         executor = _executor(n_workers)
         for name, paths, *_ in jobs:
             if progress:
@@ -336,9 +336,10 @@ def _worker_count(workers: int | None, jobs: int) -> int:
 
 
 def _warm_up() -> None:
-    from followthemoney import registry
+    """Load shared lookup tables once, before forking, so the workers inherit them."""
+    from interdict.sources.countries import country_table
 
-    registry.country.clean("Korea, North")
+    country_table()
 
 
 def _executor(n: int) -> Any:

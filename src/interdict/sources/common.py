@@ -184,6 +184,10 @@ _MEMO_TYPES = frozenset({"country", "date", "gender", "topic", "language"})
 
 @lru_cache(maxsize=65536)
 def _clean_typed(type_name: str, value: str) -> str | None:
+    if type_name == "country":
+        from interdict.sources.countries import clean_country
+
+        return clean_country(value)
     from followthemoney import registry
 
     return registry.get(type_name).clean_text(value)

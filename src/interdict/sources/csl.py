@@ -189,8 +189,12 @@ def _ids(value: Any) -> list[tuple[str, str]]:
         if len(bits) < 2:
             continue
         label = bits[-1]
-        number = bits[-2]
-        out.append((label, number))
+        rest = bits[:-1]
+        # "[country code, ]value, type": a leading two-letter code is the issuing country; values
+        # may themselves contain ", " ("Korea, North, Nationality of Registration").
+        if len(rest) >= 2 and len(rest[0]) == 2 and rest[0].isalpha() and rest[0].isupper():
+            rest = rest[1:]
+        out.append((label, ", ".join(rest)))
     return out
 
 
@@ -265,6 +269,8 @@ def _build(source: str, ref: str, recs: list[dict[str, Any]]) -> list[ValueEntit
                 add(entity, prop, value)
             elif low in ("gender",):
                 add(entity, "gender", number)
+            elif low.startswith("nationality of registration"):
+                add(entity, "jurisdiction" if "jurisdiction" in entity.schema.properties else "country", number)
             elif low.startswith("nationality"):
                 add(entity, "nationality" if schema == "Person" else "country", number)
             elif (

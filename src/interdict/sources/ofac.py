@@ -262,7 +262,7 @@ def _build(
     facts = parse_remarks(remarks_text)
     for prop, values in facts.props.items():
         target = prop
-        if prop in ("nationality", "citizenship") and prop not in entity.schema.properties:
+        if prop in ("nationality", "citizenship", "jurisdiction") and prop not in entity.schema.properties:
             target = "country"
         if prop == "imoNumber" and prop not in entity.schema.properties:
             target = "registrationNumber"

@@ -197,6 +197,9 @@ def _parse_segment(segment: str, facts: RemarkFacts) -> None:
     if lbody.startswith("pob "):
         facts.add("birthPlace", body[4:])
         return
+    if lbody.startswith("nationality of registration "):
+        facts.add("jurisdiction", body[28:])
+        return
     if lbody.startswith("nationality "):
         facts.add("nationality", body[12:])
         return

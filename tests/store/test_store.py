@@ -119,3 +119,34 @@ def test_get_entities_batch(two_versions):
         old = store.resolve_version("mini", "one")
         assert set(store.get_entities(["mini-p3", "mini-p4"], version_ids=[old.id])) == {"mini-p3"}
         assert store.get_entities([]) == {}
+
+
+def test_lock_is_waited_for_then_reported(settings):
+    import subprocess
+    import sys
+    import time
+
+    from interdict.store import open_store as _open
+
+    _open(settings).close()  # create the file
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(2.0)",
+         str(settings.db_path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreError, match="in use by another interdict process"):
+            _open(settings, lock_timeout=0)
+        started = time.monotonic()
+        with _open(settings, lock_timeout=30) as store:  # waits until the holder exits
+            assert store.current_versions() == {}
+        assert time.monotonic() - started > 0.3
+    finally:
+        holder.wait(timeout=30)
+
+
+def test_read_only_without_store(settings):
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(settings, read_only=True)

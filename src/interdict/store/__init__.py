@@ -455,8 +455,11 @@ class Store:
         return self.get_version(version_id)
 
 
-def open_store(settings: Settings | None = None, *, read_only: bool = False) -> Store:
-    """Open (creating if needed) the store at ``settings.db_path`` or ``INTERDICT_DATABASE_URL``."""
+def open_store(settings: Settings | None = None, *, read_only: bool = False, lock_timeout: float = 5.0) -> Store:
+    """Open (creating if needed) the store at ``settings.db_path`` or ``INTERDICT_DATABASE_URL``.
+
+    DuckDB allows one writing process or several reading ones; while another process holds the
+    file, opening is retried for ``lock_timeout`` seconds, then fails with a StoreError."""
     settings = settings or get_settings()
-    backend = open_backend(settings.database_url, settings.db_path, read_only=read_only)
+    backend = open_backend(settings.database_url, settings.db_path, read_only=read_only, lock_timeout=lock_timeout)
     return Store(backend, settings, read_only=read_only)

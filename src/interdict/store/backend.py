@@ -10,6 +10,7 @@ placeholder style if its driver needs it. Only :meth:`Backend.bulk_insert` is ba
 from __future__ import annotations
 
 import re
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -80,24 +81,31 @@ class DuckDBBackend(Backend):
 
     name = "duckdb"
 
-    def __init__(self, path: Path | str, read_only: bool = False):
+    def __init__(self, path: Path | str, read_only: bool = False, lock_timeout: float = 5.0):
         import duckdb
 
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            message = str(exc)
-            if "lock" in message.lower():
-                raise StoreError(
-                    f"the store {path} is in use by another interdict process (DuckDB allows one writer); "
-                    "wait for it to finish or stop it"
-                ) from None
-            raise StoreError(f"cannot open the store {path}: {message}") from None
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the store {path}: {exc}") from None
+        if read_only and str(path) != ":memory:" and not self.path.exists():
+            raise StoreError(f"no store at {path} yet; load the lists first (interdict lists load)")
+        deadline = time.monotonic() + max(0.0, lock_timeout)
+        while True:
+            try:
+                self._conn = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                message = str(exc)
+                if "lock" not in message.lower():
+                    raise StoreError(f"cannot open the store {path}: {message}") from None
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"the store {path} is in use by another interdict process (DuckDB allows one "
+                        "writer, or several readers); wait for it to finish or stop it"
+                    ) from None
+                time.sleep(0.1)  # another process holds the file briefly (a read, a short load)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open the store {path}: {exc}") from None
 
     @property
     def connection(self) -> Any:
@@ -148,15 +156,18 @@ class DuckDBBackend(Backend):
             pass
 
 
-def open_backend(database_url: str | None, db_path: Path, read_only: bool = False) -> Backend:
-    """DuckDB at ``db_path`` unless ``database_url`` names another backend."""
+def open_backend(
+    database_url: str | None, db_path: Path, read_only: bool = False, lock_timeout: float = 5.0
+) -> Backend:
+    """DuckDB at ``db_path`` unless ``database_url`` names another backend. While another process
+    holds DuckDB's file lock, opening is retried for ``lock_timeout`` seconds."""
     if database_url:
         if database_url.startswith(("duckdb:", "duckdb://")):
             target = database_url.split(":", 1)[1].removeprefix("//")
-            return DuckDBBackend(target or db_path, read_only=read_only)
+            return DuckDBBackend(target or db_path, read_only=read_only, lock_timeout=lock_timeout)
         if database_url.startswith(("postgres://", "postgresql://")):
             from interdict.store.postgres import PostgresBackend
 
             return PostgresBackend(database_url, read_only=read_only)
         raise StoreError(f"unsupported INTERDICT_DATABASE_URL scheme: {database_url.split(':', 1)[0]!r}")
-    return DuckDBBackend(db_path, read_only=read_only)
+    return DuckDBBackend(db_path, read_only=read_only, lock_timeout=lock_timeout)

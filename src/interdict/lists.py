@@ -191,7 +191,8 @@ def load_result(
         prepared = prepare(result)
     rows, primary, dprk = prepared.rows, prepared.primary, prepared.dprk
     if primary == 0 and not force:
-        raise SourceError(f"{source}: refused: the input has no entries (use --force to load an empty list)")
+        names = ", ".join(f.name for f in result.files)
+        raise SourceError(f"{source}: refused: {names} has no entries (use --force to load an empty list)")
     if current is not None and not force:
         if current.entity_count and primary < current.entity_count * (1.0 - settings.max_drop_share):
             drop = 1.0 - primary / current.entity_count

@@ -201,9 +201,13 @@ def test_refuse_big_drop_and_force(fresh_settings, plain, tmp_path):
 
 def test_refuse_empty_and_older(fresh_settings, plain, tmp_path):
     empty = tmp_path / "sdn.csv"
-    empty.write_bytes(b"\x1a")
-    with pytest.raises(SourceError, match="empty file"):
+    empty.write_bytes(b"")
+    with pytest.raises(SourceError, match=r"sdn\.csv: empty file"):
         lists.load("us_ofac_sdn", [empty], settings=fresh_settings)
+    empty.write_bytes(b"\x1a")  # a well-formed OFAC file without rows: refused unless forced
+    with pytest.raises(SourceError, match=r"refused: sdn\.csv has no entries"):
+        lists.load("us_ofac_sdn", [empty], settings=fresh_settings)
+    assert lists.load("us_ofac_sdn", [empty], settings=fresh_settings, force=True)[0].entities == 0
     un = plain("un_sc")[0]
     lists.load("un_sc", [un], settings=fresh_settings)
     older = tmp_path / "older.xml"
@@ -212,7 +216,7 @@ def test_refuse_empty_and_older(fresh_settings, plain, tmp_path):
         lists.load("un_sc", [older], settings=fresh_settings)
     header_only = tmp_path / "none.xml"
     header_only.write_text('<?xml version="1.0"?><CONSOLIDATED_LIST dateGenerated="2026-03-01"><INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>')
-    with pytest.raises(SourceError, match="no INDIVIDUAL or ENTITY entries"):
+    with pytest.raises(SourceError, match="none.xml has no entries"):
         lists.load("un_sc", [header_only], settings=fresh_settings)
     with open_store(fresh_settings) as s:
         assert [v.label for v in s.versions("un_sc")] == ["2026-02-27"]

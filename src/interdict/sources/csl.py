@@ -127,8 +127,6 @@ def read_csl(path: str | Path, source: str = "us_csl", *, max_bytes: int = DEFAU
         rows = _records_from_json(text, str(path))
     else:
         rows = _records_from_csv(text, str(path))
-    if not rows:
-        raise ListFormatError(f"{path}: no records")
     problems = ProblemLog()
     grouped: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for line, rec in rows:

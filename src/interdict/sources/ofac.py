@@ -81,13 +81,15 @@ def ofac_roles(paths: list[Path]) -> dict[str, Path]:
 
 def _rows(data: bytes, name: str, role: str) -> list[tuple[int, list[str]]]:
     """Parse an OFAC legacy CSV into (line number, row) pairs, validating the column count."""
+    if not data.strip():
+        raise ListFormatError(f"{name}: empty file, no records")
     text = decode_text(data, name)
     text = text.rstrip("\x1a\r\n\t ")  # OFAC's Ctrl-Z EOF marker and final line end
     expected = COLUMNS[role]
     rows: list[tuple[int, list[str]]] = []
     problems: list[InputProblem] = []
     if not text.strip():
-        raise ListFormatError(f"{name}: empty file, no records")
+        return rows  # only the EOF marker: a publication with no rows (refused by the load unless forced)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for row in reader:
@@ -163,8 +165,6 @@ def read_ofac(
             continue
         records[ent_num] = row
         lines[ent_num] = line
-    if not records:
-        raise ListFormatError(f"{main_file}: no records")
 
     comments: dict[str, list[str]] = {}
     for line, row in parsed.get("comments", []):

@@ -106,8 +106,6 @@ def read_un_sc(path: str | Path, source: str = "un_sc", *, max_bytes: int = DEFA
             seen.add(ref)
             records += 1
             entities.extend(_build(kind, tag, node, ref, source))
-    if records == 0:
-        raise ListFormatError(f"{path}: the UN list has no INDIVIDUAL or ENTITY entries")
     published = root.get("dateGenerated")
     return ReadResult(
         source=source,

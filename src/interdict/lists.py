@@ -35,6 +35,7 @@ from interdict.sources import (
     SOURCES,
     ReadResult,
     bundled_snapshot,
+    input_sha256,
     is_dprk,
     read_source,
 )
@@ -272,6 +273,17 @@ def load(
         for name in names:
             snap = bundled_snapshot(name, version)
             jobs.append((name, snap.inputs(), label or snap.label, snap.published, origin or f"bundled:{snap.source}/{snap.label}"))
+    own_store = store is None
+    reports: list[LoadReport] = []
+    errors: dict[str, str] = {}
+    if not force:
+        jobs = _skip_unchanged(jobs, fmt, settings, store, reports, errors, progress)
+        if not jobs:
+            if errors and len(errors) == 1 and not reports:
+                raise SourceError(next(iter(errors.values())))
+            if errors:
+                raise LoadFailed(errors, reports)
+            return reports
     n_workers = _worker_count(workers, len(jobs))
     executor = None
     futures: list[Any] = []
@@ -282,9 +294,6 @@ def load(
             if progress:
                 progress(f"{name}: reading {_names(paths)}")
             futures.append(executor.submit(_read_and_prepare, name, paths, fmt, settings.max_file_bytes))
-    own_store = store is None
-    reports: list[LoadReport] = []
-    errors: dict[str, str] = {}
     try:
         store = store or open_store(settings)
         for pos, (name, paths, lab, published, orig) in enumerate(jobs):
@@ -313,10 +322,52 @@ def load(
         if own_store and store is not None:
             store.close()
     if errors:
-        if len(jobs) == 1:
+        if len(errors) == 1 and not reports:
             raise SourceError(next(iter(errors.values())))
         raise LoadFailed(errors, reports)
     return reports
+
+
+def _skip_unchanged(
+    jobs: list[tuple[str, Any, str | None, str | None, str]],
+    fmt: str | None,
+    settings: Settings,
+    store: Store | None,
+    reports: list[LoadReport],
+    errors: dict[str, str],
+    progress: Progress,
+) -> list[tuple[str, Any, str | None, str | None, str]]:
+    """Drop jobs whose inputs hash to the current version (no parsing needed); report them."""
+    if not settings.database_url and not settings.db_path.exists() and store is None:
+        return jobs
+    opened = store or open_store(settings)
+    try:
+        current = opened.current_versions()
+        todo = []
+        for job in jobs:
+            name, paths = job[0], job[1]
+            version = current.get(name)
+            if version is None:
+                todo.append(job)
+                continue
+            try:
+                digest = input_sha256(name, paths, fmt=fmt, max_bytes=settings.max_file_bytes)
+            except SourceError as exc:
+                errors[name] = str(exc)
+                continue
+            if digest != version.sha256:
+                todo.append(job)
+                continue
+            reports.append(
+                LoadReport(
+                    name, "unchanged", version, version, version.entity_count, version.row_count, version.dprk_count,
+                    0.0, [], f"{name}: input identical to current version {version.id} ({version.label}); nothing to do",
+                )
+            )  # fmt: skip
+        return todo
+    finally:
+        if store is None:
+            opened.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ __all__ = [
     "bundled_snapshot",
     "reference_of",
     "source_of",
+    "input_sha256",
 ]
 
 
@@ -251,6 +252,30 @@ def read_source(
     if isinstance(paths, dict):
         return reader({role: Path(p) for role, p in paths.items()}, max_bytes=max_bytes)
     return reader([Path(p) for p in paths], max_bytes=max_bytes)
+
+
+def input_sha256(
+    source: str, paths: list[str | Path] | dict[str, str | Path], *, fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> str:
+    """The SHA-256 a read of these inputs would record (:attr:`ReadResult.sha256`), without
+    parsing them: lets a load skip an input identical to the current version cheaply."""
+    from interdict.sources.common import read_bytes
+
+    kind = fmt or (SOURCES[source].fmt if source in SOURCES else "ftm")
+    if isinstance(paths, dict):
+        roles = {role: Path(p) for role, p in paths.items()}
+    elif kind == "ofac_csv":
+        from interdict.sources.ofac import ofac_roles
+
+        roles = ofac_roles([Path(p) for p in paths])
+    else:
+        roles = {f"main{i}": Path(p) for i, p in enumerate(paths)}
+    infos = []
+    for role, path in roles.items():
+        _data, info = read_bytes(path, max_bytes=max_bytes)
+        infos.append(FileInfo(info.name, info.sha256, info.size, "main" if role.startswith("main") else role))
+    return ReadResult(source=source, entities=[], files=infos).sha256
 
 
 # ---------------------------------------------------------------------------------------------

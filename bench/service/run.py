@@ -169,19 +169,24 @@ def run_schemathesis(url: str, token: str, examples: int, workdir: Path) -> dict
         return {"skipped": "schemathesis is not installed (pip install schemathesis into the venv)"}
     cmd = [exe, "run", f"{url}/openapi.json", "-H", f"Authorization: ApiKey {token}",
            "-c", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
-           "-n", str(examples), "--request-timeout", "60", "--generation-deterministic"]
+           "-n", str(examples), "--request-timeout", "60", "--generation-deterministic",
+           # downloads from the official list URLs: no internet here (it answers 502, documented)
+           "--exclude-path", "/admin/lists/update"]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)  # its .schemathesis/ stays there
     out = proc.stdout + proc.stderr
     (workdir / "schemathesis.log").write_text(out, encoding="utf-8")
-    summary = re.search(r"(\d+) generated, (\d+) passed(?:, (\d+) failed)?(?:, (\d+) errored)?", out)
+    generated = re.search(r"(\d+) generated", out)
+    passed = re.search(r"(\d+) passed", out)
+    failures = re.search(r"found (\d+) unique failures", out)
+    errored = re.search(r"(\d+) errored", out)
     ops = re.search(r"Tested: (\d+)", out)
     return {
         "exit": proc.returncode,
         "operations": int(ops.group(1)) if ops else None,
-        "generated": int(summary.group(1)) if summary else None,
-        "passed": int(summary.group(2)) if summary else None,
-        "failed": int(summary.group(3) or 0) if summary else None,
-        "errored": int(summary.group(4) or 0) if summary else None,
+        "generated": int(generated.group(1)) if generated else None,
+        "passed": int(passed.group(1)) if passed else None,
+        "failed": int(failures.group(1)) if failures else 0,
+        "errored": int(errored.group(1)) if errored else 0,
         "server_errors": len(re.findall(r"Server error", out)),
         "tail": "\n".join(out.strip().splitlines()[-30:]),
     }
@@ -312,8 +317,9 @@ def _markdown(r: dict[str, Any], answered_ok: int) -> str:
         lines.append(
             f"schemathesis ({s.get('operations')} operations, examples + coverage + fuzzing + stateful phases, checks "
             f"not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance): "
-            f"{s.get('generated')} test cases, {s.get('passed')} passed, {s.get('failed')} failed, "
-            f"{s.get('errored')} errored; exit {s.get('exit')}."
+            f"{s.get('generated')} test cases, {s.get('failed')} unique failures, {s.get('errored')} errored, "
+            f"{s.get('server_errors')} server errors; exit {s.get('exit')}. `POST /admin/lists/update` is left out "
+            "(it downloads from the official list URLs, which this machine cannot reach; it answers a documented 502)."
         )
     lines.append("")
     lines.append("The crash test (`tests/api/test_crash.py`, slow) SIGKILLs a 2-worker server while 6 clients "

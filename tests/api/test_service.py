@@ -247,5 +247,7 @@ def test_list_loads_are_admin_only_and_audited(client, tokens):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["reports"][0]["status"] == "unchanged" and body["reloaded"] is False  # same file: a no-op
+    assert client.post("/admin/lists/load", params={"version": ""}, headers=auth(tokens["admin"])).status_code == 404
+    assert client.post("/admin/lists/load", params={"source": "nope"}, headers=auth(tokens["admin"])).status_code == 404
     recs = client.get("/audit/records", params={"kind": "lists"}, headers=auth(tokens["analyst"])).json()
     assert recs and recs[-1]["body"]["action"] == "load"

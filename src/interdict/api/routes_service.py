@@ -262,7 +262,10 @@ def delete_key(request: Request, key_id: str = Path(..., max_length=80), key: Ap
 # -- list updates (admin) ------------------------------------------------------------------------
 
 
-@router.post("/admin/lists/update", tags=["Admin"], responses=ERRORS,
+@router.post("/admin/lists/update", tags=["Admin"],
+             responses={**ERRORS, 502: {"model": m.ErrorResponse,
+                                        "description": "A list could not be downloaded or failed its checks; "
+                                                       "the current versions stay"}},
              summary="Download the official lists and load new versions (then reload the index)")
 def admin_lists_update(request: Request, source: list[str] = Query([], title="Sources (default: all)"),
                        engine: Engine = Depends(ready_engine), key: ApiKey = Depends(require("admin"))) -> Any:
@@ -281,7 +284,15 @@ def admin_lists_load(request: Request, source: list[str] = Query([], title="Sour
                      version: str | None = Query(None, title="Bundled snapshot label, e.g. 2024-05-03"),
                      engine: Engine = Depends(ready_engine), key: ApiKey = Depends(require("admin"))) -> Any:
     from interdict import lists
+    from interdict.sources import BUNDLED
 
+    known = {(snap.source, snap.label) for snap in BUNDLED}
+    for name in source or []:
+        if name not in {s for s, _ in known}:
+            raise NotFound(f"no bundled snapshot for source {name!r}; bundled: {', '.join(sorted({s for s, _ in known}))}")
+    if version is not None and not any(label == version and (not source or src in source) for src, label in known):
+        raise NotFound(f"no bundled snapshot {version!r}; bundled: "
+                       f"{', '.join(sorted(f'{s}/{lab}' for s, lab in known))}")
     reports = lists.load(source or None, version=version, settings=engine.settings or _state(request).settings)
     return _after_load(request, engine, key, "load", reports)
 

@@ -28,6 +28,12 @@ from interdict.matching.features import (
         ("hongxiang", "hongxaing", None, None, 0.8, 0.95),  # swap of neighbours
         ("abdulrahman", "abdurahmaan", None, None, 0.7, 0.9),  # two edits on a long token
         ("smith", "jones", None, None, 0.0, 0.0),
+        ("bank", "banking", None, None, 0.9, 0.9),
+        ("industry", "industrial", None, None, 0.9, 0.9),
+        ("trade", "trading", None, None, 0.9, 0.9),
+        ("chen", "cheng", None, None, 0.0, 0.0),
+        ("taha", "taah", None, None, 0.85, 0.85),
+        ("chen", "chan", None, None, 0.0, 0.0),
     ],
 )
 def test_token_similarity(a, b, ka, kb, low, high):

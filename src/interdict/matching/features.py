@@ -112,6 +112,8 @@ def make_forms(name: str, schema: str | None = None) -> list[Form]:
 
 
 _VOWELS = frozenset("aeiouy")
+#: word endings that make a variant of the same word in company names (English morphology only)
+_SUFFIXES = frozenset({"s", "es", "ing", "ings", "al", "ic", "ical", "ed", "er", "ers"})
 
 
 def _edit_similarity(a: str, b: str) -> float:
@@ -119,6 +121,8 @@ def _edit_similarity(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     shorter = min(la, lb)
     if shorter < 5:  # one letter makes another short name (chen/cheng, kim/kin, jose/jase)
+        if la == lb == 4 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
+            return 0.85  # two neighbours swapped (taha/taah) is a typo, not another name
         return 0.0
     budget = 1 if shorter < 7 else 2
     dist = OSA.distance(a, b, score_cutoff=budget)
@@ -136,7 +140,8 @@ def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None
 
     Equal spellings score 1; equal keys (a spelling variant: Ri/Lee, Jong/Chong, Mohammed/Muhamad)
     score 0.95 unless a token has no vowel (acronyms such as KKBC/GPC share keys by accident); an
-    initial matches a token that starts with it at 0.6; otherwise tokens of 4+ letters may differ
+    initial matches a token that starts with it at 0.6; a word and its English inflection
+    (bank/banking, industry/industrial) 0.9; otherwise tokens of 4+ letters may differ
     by one edit, 8+ letters by two (insertion, deletion, substitution or swap of neighbours).
     """
     if a == b:
@@ -147,6 +152,13 @@ def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return 0.6 if a[0] == b[0] else 0.0
+    if min(la, lb) >= 4:
+        short, long_ = (a, b) if la < lb else (b, a)
+        if long_.startswith(short) and long_[len(short):] in _SUFFIXES:
+            return 0.9  # bank/banking, trade/trading, industry/industries, group/groups
+        stem = short[:-1]
+        if short[-1] in "ye" and long_.startswith(stem) and long_[len(stem):] in ("ies", "ial", "ing", "ed", "er", "al"):
+            return 0.9  # industry/industrial, company/companies, trade/trading
     best = _edit_similarity(a, b)
     if key_a is not None and key_b is not None and key_a != key_b and best < 0.9:
         best = max(best, 0.95 * _edit_similarity(key_a, key_b))

@@ -11,8 +11,9 @@ entities that use it, and a query adds up the IDF weights of its keys over those
 finds keys within one edit with a handful of dictionary look-ups. Exact identifiers (IMO,
 registration number, USCC, passport, SWIFT) are a dictionary look-up too.
 
-The file is ``<index_dir>/index-<fingerprint>-v<INDEX_VERSION>.pkl``, keyed by the store's
-fingerprint, so it is rebuilt when the lists change.
+The file is ``<index_dir>/index-<fingerprint>-<names signature>-v<INDEX_VERSION>.pkl``, keyed
+by the store's fingerprint and a hash of the names package, so it is rebuilt when the lists or
+the normalisers change.
 """
 
 from __future__ import annotations
@@ -428,9 +429,41 @@ def build_index(entities: Iterable[Any], fingerprint: str | None = None, dprk_id
     return builder.finish(fingerprint or "adhoc-" + hasher.hexdigest()[:16], started)
 
 
+_NAMES_SIGNATURE: str | None = None
+
+
+def names_signature() -> str:
+    """A hash of the names package files (name, size, mtime): the index's forms and keys depend on
+    them, so a changed normaliser rebuilds the index even when the lists have not changed."""
+    global _NAMES_SIGNATURE
+    if _NAMES_SIGNATURE is None:
+        digest = hashlib.sha256()
+        root = Path(__file__).resolve().parent.parent / "names"  # without importing the package
+        stack = [root]
+        files = []
+        while stack:
+            folder = stack.pop()
+            for item in folder.iterdir():
+                if item.is_dir():
+                    if item.name != "__pycache__":
+                        stack.append(item)
+                elif item.name.endswith((".py", ".csv", ".yml", ".yaml", ".json", ".txt", ".tsv")):
+                    files.append(item)
+        for item in sorted(files, key=lambda f: str(f)):
+            # name, size and modification time: cheap (no reading) and changes with every edit
+            try:
+                st = Path(str(item)).stat()
+                digest.update(f"{item.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                digest.update(item.read_bytes())
+        _NAMES_SIGNATURE = digest.hexdigest()[:12]
+    return _NAMES_SIGNATURE
+
+
 def index_path(index_dir: Path, fingerprint: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", fingerprint)[:80]
-    return Path(index_dir) / f"index-{safe}-v{INDEX_VERSION}.pkl"
+    """``index-<store fingerprint>-<names signature>-v<INDEX_VERSION>.pkl``."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", fingerprint)[:64]
+    return Path(index_dir) / f"index-{safe}-{names_signature()}-v{INDEX_VERSION}.pkl"
 
 
 def _stamp(store: Any) -> dict[str, Any] | None:
@@ -461,7 +494,8 @@ def cached_index_path(index_dir: Path, settings: Any) -> Path | None:
         data = json.loads(marker.read_text(encoding="utf-8"))
         path = Path(settings.db_path)
         st = path.stat()
-        if data.get("db") == str(path) and data.get("size") == st.st_size and data.get("mtime_ns") == st.st_mtime_ns:
+        if (data.get("db") == str(path) and data.get("size") == st.st_size and data.get("mtime_ns") == st.st_mtime_ns
+                and data.get("names") == names_signature() and data.get("version") == INDEX_VERSION):
             candidate = Path(data["index"])
             return candidate if candidate.exists() else None
     except (OSError, ValueError, KeyError):
@@ -476,6 +510,8 @@ def _write_marker(index_dir: Path, store: Any, path: Path) -> None:
     import json
 
     stamp["index"] = str(path)
+    stamp["names"] = names_signature()
+    stamp["version"] = INDEX_VERSION
     try:
         (Path(index_dir) / "current.json").write_text(json.dumps(stamp), encoding="utf-8")
     except OSError:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Debian's PostgreSQL, start a throw-away server on 127.0.0.1 and print the URL the
-# postgres-marked store tests use (INTERDICT_TEST_DATABASE_URL). Called (sourced) by .ci/run.
+# postgres-marked store tests use (INTERDICT_TEST_DATABASE_URL) on stdout. .ci/run runs it and exports that.
 # Without apt or without root it says so and leaves the variable unset: the postgres tests are then
 # skipped with that reason instead of CI failing on a machine that cannot install a server.
 set -uo pipefail

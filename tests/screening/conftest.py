@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from interdict.screening import Screener
-
 from matching.factory import sample_entities
 
 

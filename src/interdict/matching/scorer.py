@@ -18,7 +18,6 @@ sets with nothing in common, two identifiers of one kind that differ) lowers the
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -10,6 +10,8 @@ the event loop saves a thread-pool hop per request.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 
 from fastapi import Depends, Request
@@ -36,9 +38,46 @@ async def current_key(
         elif bearer is not None:
             token = bearer.credentials
     state = request.app.state.service
-    key = authenticate(state.db, token, state.settings)
+    key = _cached(token)
+    if key is None:
+        key = authenticate(state.db, token, state.settings)
+        _remember(token, key)
     request.state.key = key
     return key
+
+
+# A verified key is remembered for a few seconds per worker (one database read and HMAC saved per
+# request). Revoking through the API forgets it at once in that worker; a revocation elsewhere
+# (CLI, another worker) takes effect within AUTH_CACHE_SECONDS. Failures are never cached.
+AUTH_CACHE_SECONDS = 5.0
+_CACHE: dict[str, tuple[float, ApiKey]] = {}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _cached(token: str | None) -> ApiKey | None:
+    if not token:
+        return None
+    hit = _CACHE.get(_digest(token))
+    if hit is None or hit[0] < time.monotonic():
+        return None
+    return hit[1]
+
+
+def _remember(token: str | None, key: ApiKey) -> None:
+    if token:
+        if len(_CACHE) > 10_000:
+            _CACHE.clear()
+        _CACHE[_digest(token)] = (time.monotonic() + AUTH_CACHE_SECONDS, key)
+
+
+def forget_key(key_id: str) -> None:
+    """Drop cached verifications of a key (called when it is revoked)."""
+    for digest, (_, key) in list(_CACHE.items()):
+        if key.key_id == key_id:
+            _CACHE.pop(digest, None)
 
 
 def require(role: str) -> Callable[..., ApiKey]:

@@ -256,7 +256,11 @@ def post_key(request: Request, body: m.KeyCreateRequest, key: ApiKey = Depends(r
 @router.delete("/admin/keys/{key_id}", response_model=m.KeyModel, tags=["Admin"], summary="Revoke a key",
                responses=ERRORS)
 def delete_key(request: Request, key_id: str = Path(..., max_length=80), key: ApiKey = Depends(require("admin"))) -> Any:
-    return keys.revoke_key(_state(request).db, key_id, revoked_by=key.actor).to_dict()
+    from interdict.api.auth import forget_key
+
+    revoked = keys.revoke_key(_state(request).db, key_id, revoked_by=key.actor)
+    forget_key(revoked.key_id)
+    return revoked.to_dict()
 
 
 # -- list updates (admin) ------------------------------------------------------------------------

@@ -161,11 +161,16 @@ def decode_text(data: bytes, name: str, *, strict_utf8: bool = False) -> str:
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
+_NULLS = frozenset({"", "-0-", "-0- ", " -0- ", " -0-"})
+
+
 def clean_text(value: Any) -> str | None:
     """Collapse whitespace, drop control characters; None for empty values and OFAC's ``-0-``."""
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
+    if text in _NULLS:
+        return None
     # Fast path: most list values are already clean (printable, single-spaced, trimmed).
     if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
         if _UNSAFE.search(text):
@@ -199,6 +204,12 @@ def make_entity(schema: str, source: str, reference: str) -> ValueEntity:
     return entity
 
 
+@lru_cache(maxsize=8192)
+def _clean_repeated(value: Any) -> str | None:
+    """clean_text for values that repeat a lot (authorities, programs, URLs, provisions)."""
+    return clean_text(value)
+
+
 def make_sanction(entity: ValueEntity, n: int, **props: Any) -> ValueEntity:
     """Sanction ``<entity id>-sanction-<n>`` linked to ``entity``; ``props`` are FtM properties.
 
@@ -211,7 +222,7 @@ def make_sanction(entity: ValueEntity, n: int, **props: Any) -> ValueEntity:
         if value is None or prop not in schema.properties:
             continue
         values = value if isinstance(value, (list, tuple)) else [value]
-        cleaned = [t for t in (clean_text(v) for v in values) if t]
+        cleaned = [t for t in (_clean_repeated(v) for v in values) if t]
         if cleaned:
             properties[prop] = cleaned
     return ValueEntity(

@@ -71,6 +71,9 @@ class LoadReport:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     message: str = ""
+    read_seconds: float = 0.0  # reading + row building, wall, in the process that read it
+    read_cpu_seconds: float = 0.0
+    reader_pid: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +87,8 @@ class LoadReport:
             "seconds": round(self.seconds, 3),
             "problems": self.problems,
             "message": self.message,
+            "read_seconds": round(self.read_seconds, 3),
+            "read_cpu_seconds": round(self.read_cpu_seconds, 3),
         }
 
 
@@ -144,6 +149,8 @@ class Prepared:
     primary: int
     dprk: int
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    pid: int = 0
 
 
 def prepare(result: ReadResult) -> Prepared:
@@ -155,9 +162,11 @@ def prepare(result: ReadResult) -> Prepared:
 
 def _read_and_prepare(name: str, paths: Any, fmt: str | None, max_bytes: int) -> Prepared:
     """Worker body (may run in a child process): read and validate one source, build rows."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     prepared = prepare(read_source(name, paths, fmt=fmt, max_bytes=max_bytes))
     prepared.seconds = time.perf_counter() - started
+    prepared.cpu_seconds = time.process_time() - cpu
+    prepared.pid = os.getpid()
     return prepared
 
 
@@ -306,12 +315,13 @@ def load(
                     prepared = _read_and_prepare(name, paths, fmt, settings.max_file_bytes)
                 if progress:
                     progress(f"{name}: parsed {prepared.result.records:,} records into {len(prepared.rows['id']):,} entities")
-                reports.append(
-                    load_result(
-                        store, prepared, label=lab, published=published, origin=orig, force=force,
-                        settings=settings, progress=progress,
-                    )
+                report = load_result(
+                    store, prepared, label=lab, published=published, origin=orig, force=force,
+                    settings=settings, progress=progress,
                 )  # fmt: skip
+                report.read_seconds, report.read_cpu_seconds = prepared.seconds, prepared.cpu_seconds
+                report.reader_pid = prepared.pid
+                reports.append(report)
             except SourceError as exc:
                 errors[name] = str(exc)
             except BrokenProcessPool:

@@ -113,3 +113,13 @@ def test_docs_list_every_rule_and_column():
     missing = [r for r in load_pack("trade") if f"`{r}`" not in doc]
     assert not missing, f"rules not in docs/trade.md: {missing}"
     assert not [c for c in COLUMNS if f"`{c}`" not in doc]
+
+
+def test_fast_reason_dict_equals_model_dump():
+    from interdict.trade.shipments import _reason_dict
+
+    alerts = list(screen_shipments([{"goods_description": "NVIDIA H100 80GB", "consignee_country": "KP",
+                                     "vessel_imo": "IMO 9115029"}], parties=False))
+    for r in alerts[0].reasons:
+        assert _reason_dict(r) == r.model_dump(exclude_none=True, mode="json")
+        assert type(r).model_validate(r.model_dump()) == r  # constructed reasons are valid reasons

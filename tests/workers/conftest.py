@@ -70,13 +70,15 @@ class FakeScreener:
         self.calls.append((query, schema))
 
         class Match:
-            def __init__(self, mid: str, caption: str):
+            def __init__(self, mid: str, caption: str, hit_schema: str):
                 self.id, self.caption, self.score, self.match = mid, caption, 0.93, True
-                self.source, self.programs = "un_sc", ["DPRK"]
+                self.source, self.programs, self.schema, self.dprk = "un_sc", ["DPRK"], hit_schema, True
+                self.matched_name = caption
 
         class Result:
             def __init__(self, results: list[Any]):
                 self.results = results
 
         hit = self.listed.get(str(query).lower())
-        return Result([Match(hit, str(query).upper())] if hit else [])
+        hit_schema = "Company" if schema == "Organization" else "Person"
+        return Result([Match(hit, str(query).upper(), hit_schema)] if hit else [])

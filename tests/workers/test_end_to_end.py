@@ -18,7 +18,7 @@ def test_with_the_real_screener_on_inline_list_entities(tmp):
     from followthemoney import model
 
     person = model.make_entity("Person")
-    person.id = "us_ofac_sdn-99001"
+    person.id = "un_sc-KPi.901"  # a DPRK (1718 Committee) listing
     person.add("name", "JONG Song Hwa")
     person.add("country", "kp")
     company = model.make_entity("Company")
@@ -31,9 +31,13 @@ def test_with_the_real_screener_on_inline_list_entities(tmp):
     ]
     result = screen_contractors(write_jsonl(tmp / "p.jsonl", profiles), screener=screener, as_of=date(2025, 6, 1))
     hit = {r.rule_id: r for r in result.alert("hit").reasons}
-    assert hit["SCR-PERSON"].evidence["match"]["id"] == "us_ofac_sdn-99001"
-    assert hit["ORG-03"].evidence["match"]["id"] == "us_ofac_sdn-99002"
-    assert result.alert("hit").level == Level.BLOCK
+    person_hit = hit["SCR-PERSON"].evidence["match"]
+    assert person_hit["id"] == "un_sc-KPi.901" and person_hit["dprk"]
+    assert hit["SCR-PERSON"].score == pytest.approx(min(0.8, person_hit["score"]))
+    company_hit = hit["ORG-03"].evidence["match"]
+    assert company_hit["id"] == "us_ofac_sdn-99002" and not company_hit["dprk"]
+    assert hit["ORG-03"].score == pytest.approx(min(0.8, company_hit["score"]) * 0.5)  # name-only, not DPRK
+    assert result.alert("hit").level != Level.CLEAR
     assert result.alert("miss").reasons == []
     assert not any("failed" in n for n in result.notes)
 

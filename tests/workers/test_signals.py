@@ -203,9 +203,29 @@ def test_party_screening_of_person_company_and_payee_is_cached(tmp):
     assert p1["SCR-PERSON"].evidence["match"]["id"] == "un_sc-KPi.1"
     assert p1["ORG-03"].evidence["company"] == "Yanbian Silverstar"
     assert p1["SCR-PAYEE"].evidence["match"]["id"] == "us_ofac_sdn-3"
-    assert result.alert("p1").level == Level.BLOCK
+    assert p1["SCR-PERSON"].score == pytest.approx(0.8)  # a name-only match never blocks alone
+    assert result.alert("p1").level == Level.BLOCK  # person + company + payee together do
     assert sum(1 for q, s in screener.calls if q.lower() == "jong song hwa") == 1  # cached by name
     assert "SCR-PERSON" in rules_of(result, "p2")
+
+
+def test_list_hits_of_the_wrong_kind_are_ignored_and_non_dprk_hits_weigh_less(tmp):
+    class Mixed(FakeScreener):
+        def screen(self, query, *, schema=None, countries=None, **kwargs):
+            result = super().screen(query, schema=schema, countries=countries)
+            for match in result.results:
+                if str(query).lower() == "ana li":
+                    match.schema = "Vessel"  # a person's name is not a ship
+                if str(query).lower() == "zhang wei":
+                    match.dprk, match.programs = False, ["SDGT"]
+            return result
+
+    screener = Mixed({"Ana Li": "us_ofac_sdn-1", "Zhang Wei": "us_ofac_sdn-2"})
+    result = run(tmp, [profile("v", name="Ana Li"), profile("z", name="Zhang Wei")], screener=screener)
+    assert rules_of(result, "v") == {}
+    z = rules_of(result, "z")["SCR-PERSON"]
+    assert z.score == pytest.approx(0.8 * 0.5) and "homonym" in z.summary
+    assert result.alert("z").level == Level.CLEAR  # supports other signals, does not flag alone
 
 
 def test_without_a_screener_the_result_says_so(tmp):

@@ -29,6 +29,11 @@ PlaceLookup = Callable[[str], "str | None"]  # text -> "dprk", "border", "hub" o
 _IT_WORDS = ("it ", "software", "tech", "develop", "digital", "web", "computer", "program", "app", "data", "cloud",
              "consult", "solution", "network", "cyber", "ai ")
 _GMAIL = {"gmail.com", "googlemail.com"}
+_ALLOWED_SCHEMAS = {
+    "Person": {"Person", "LegalEntity"},
+    "Organization": {"Organization", "Company", "LegalEntity", "PublicBody"},
+    "LegalEntity": {"Person", "Organization", "Company", "LegalEntity", "PublicBody"},
+}
 
 
 class ScreenerLike(Protocol):
@@ -97,6 +102,12 @@ def company_key(name: str | None) -> str | None:
         return None
     tokens = [t for t in _fold(name.replace(".", "")).split() if t not in _LEGAL_WORDS]
     return " ".join(tokens) or None
+
+
+def _hit_note(hit: dict[str, Any]) -> str:
+    where = "DPRK programme" if hit.get("dprk") else "not a DPRK programme; name-only match, check for a homonym"
+    matched = f", listed name {hit['matched_name']!r}" if hit.get("matched_name") else ""
+    return f" [{where}{matched}, score {hit['score']:.2f}]"
 
 
 def _address_key(text: str) -> str:
@@ -222,9 +233,12 @@ class Signals:
 
     # ------------------------------------------------------------------ screening
     def screen_name(self, name: str | None, schema: str, countries: list[str]) -> list[dict[str, Any]]:
+        """Matches of one name (cached by folded name and schema), restricted to parties of a kind the
+        name can be: a person name is not a vessel, a company name is not a person."""
         if not name or self.screener is None:
             return []
         key = (_fold(name), schema)
+        allowed = _ALLOWED_SCHEMAS.get(schema)
         if key not in self.screen_cache:
             try:
                 result = self.screener.screen(name, schema=schema, countries=countries or None)
@@ -240,16 +254,36 @@ class Signals:
                 return []
             hits = []
             for match in getattr(result, "results", []) or []:
-                if getattr(match, "match", False):
-                    hits.append({
-                        "id": getattr(match, "id", None),
-                        "caption": getattr(match, "caption", None),
-                        "score": round(float(getattr(match, "score", 0.0)), 4),
-                        "source": getattr(match, "source", None),
-                        "programs": list(getattr(match, "programs", []) or []),
-                    })
+                if not getattr(match, "match", False):
+                    continue
+                hit_schema = getattr(match, "schema", None)
+                if allowed and hit_schema and hit_schema not in allowed:
+                    continue
+                programs = list(getattr(match, "programs", []) or [])
+                dprk = bool(getattr(match, "dprk", False)) or any("DPRK" in str(p).upper() or "KOREA" in str(p).upper()
+                                                                  for p in programs)
+                hits.append({
+                    "id": getattr(match, "id", None),
+                    "caption": getattr(match, "caption", None),
+                    "score": round(float(getattr(match, "score", 0.0)), 4),
+                    "source": getattr(match, "source", None),
+                    "schema": hit_schema,
+                    "matched_name": getattr(match, "matched_name", None),
+                    "programs": programs,
+                    "dprk": dprk,
+                })
             self.screen_cache[key] = hits
         return self.screen_cache[key]
+
+    def _hit_score(self, rule_id: str, hit: dict[str, Any]) -> float:
+        """A list match on a name alone: at most ``name_only_cap`` (review, never a block on its own:
+        common names meet homonyms on the lists), and half that for parties not on a DPRK programme,
+        which then only support other signals (general sanctions screening of contractors is
+        ``interdict screen --input``)."""
+        score = min(self.rules[rule_id].weight, self.p(rule_id, "name_only_cap", 0.8), hit["score"])
+        if not hit.get("dprk"):
+            score *= self.p(rule_id, "non_dprk_factor", 0.5)
+        return score
 
     # ------------------------------------------------------------------ per account
     def for_account(self, i: int) -> list[Reason]:
@@ -335,12 +369,13 @@ class Signals:
                 weight *= self.p("PAY-04", "same_home_factor", 0.5)
             out.append(self.reason("PAY-04", f"Payment account shared with {n} other contractor account(s): "
                                    f"{', '.join(devs[0]['shared_with'][:5])}.", {"shared": devs}, score=weight))
+        own_name = _fold(profile.name or "")
         for acc in accounts:
-            if acc["holder"]:
+            if acc["holder"] and _fold(acc["holder"]) != own_name:  # own name: SCR-PERSON covers it
                 for hit in self.screen_name(acc["holder"], "LegalEntity", []):
                     out.append(self.reason("SCR-PAYEE", f"Payee {acc['holder']!r} matches listed party "
-                                           f"{hit['caption']} ({hit['id']}).", {"payee": acc, "match": hit},
-                                           score=min(self.rules["SCR-PAYEE"].weight, hit["score"])))
+                                           f"{hit['caption']} ({hit['id']}){_hit_note(hit)}.",
+                                           {"payee": acc, "match": hit}, score=self._hit_score("SCR-PAYEE", hit)))
         return out
 
     # -- identity
@@ -395,8 +430,8 @@ class Signals:
         # qualifier, or a true match (listed with KP) would be pushed down by the false claim
         for hit in self.screen_name(profile.name, "Person", []):
             out.append(self.reason("SCR-PERSON", f"Name {profile.name!r} matches listed person {hit['caption']} "
-                                   f"({hit['id']}).", {"name": profile.name, "match": hit},
-                                   score=min(self.rules["SCR-PERSON"].weight, hit["score"])))
+                                   f"({hit['id']}){_hit_note(hit)}.", {"name": profile.name, "match": hit},
+                                   score=self._hit_score("SCR-PERSON", hit)))
         return out
 
     # -- equipment
@@ -481,8 +516,9 @@ class Signals:
                 continue
             for hit in self.screen_name(name, "Organization", []):
                 out.append(self.reason("ORG-03", f"Company or agency {name!r} matches listed party {hit['caption']} "
-                                       f"({hit['id']}).", {"company": name, "match": hit, "method": "party screening"},
-                                       score=min(self.rules["ORG-03"].weight, hit["score"])))
+                                       f"({hit['id']}){_hit_note(hit)}.",
+                                       {"company": name, "match": hit, "method": "party screening"},
+                                       score=self._hit_score("ORG-03", hit)))
         return out
 
     # -- network (events)

@@ -14,6 +14,7 @@ __all__ = [
     "InterdictError",
     "InvalidInput",
     "InputProblem",
+    "ProblemsMixin",
     "InvalidRulePack",
     "SourceError",
     "StoreError",
@@ -57,10 +58,8 @@ class InterdictError(Exception):
     status_code = 500
 
 
-class InvalidInput(InterdictError):
-    """Input that cannot be used; ``problems`` lists each problem with its location."""
-
-    status_code = 422
+class ProblemsMixin:
+    """Carries located :class:`InputProblem` s and shows the first few in the message."""
 
     def __init__(self, message: str, problems: list[InputProblem] | None = None):
         super().__init__(message)
@@ -73,6 +72,12 @@ class InvalidInput(InterdictError):
         shown = "; ".join(str(p) for p in self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         return f"{base}: {shown}{more}"
+
+
+class InvalidInput(ProblemsMixin, InterdictError):
+    """Input that cannot be used; ``problems`` lists each problem with its location."""
+
+    status_code = 422
 
 
 class InvalidRulePack(InterdictError):

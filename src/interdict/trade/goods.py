@@ -133,7 +133,7 @@ def _check_hs(raw: str) -> HSCode:
         note = "leading zero restored" if repaired else None
         return HSCode(raw, digits, root, True, chapter, heading, codes[root][0], note, repaired)
     if heading:
-        problem = f"HS subheading {root} is not in HS 2022 (heading {heading} is)"
+        problem = f"HS subheading {root} is not in HS 2022 (heading {heading} is; an older HS edition's code?)"
     elif chapter is not None:
         problem = f"HS heading {digits[:4]} is not in HS 2022 (chapter {chapter_code} is)"
     else:

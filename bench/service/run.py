@@ -202,7 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=None, help="reuse this INTERDICT_HOME (lists loaded)")
     ap.add_argument("--tool", choices=["auto", "wrk", "httpx"], default="auto")
     ap.add_argument("--no-schemathesis", action="store_true")
+    ap.add_argument("--render-only", action="store_true", help="rewrite service.md from service.json")
     args = ap.parse_args(argv)
+    if args.render_only:
+        r = json.loads((RESULTS / "service.json").read_text(encoding="utf-8"))
+        L = r["load"]
+        (RESULTS / "service.md").write_text(
+            _markdown(r, L["requests"] - L["non_2xx"] - L["socket_errors"]), encoding="utf-8")
+        return 0
     seconds = 10 if args.quick else args.seconds
     examples = 10 if args.quick else 30
 
@@ -311,6 +318,15 @@ def _markdown(r: dict[str, Any], answered_ok: int) -> str:
         f"| time to ready | lists load {r['lists_load_s']} s (first run only), server ready {r['server_ready_s']} s | |",
         "",
     ]
+    cpu = L.get("server_cpu_ms_per_request")
+    if cpu:
+        lines.append(
+            f"The machine was shared while this ran (load average {L.get('loadavg_before')}: other test suites), "
+            f"and the server got {L.get('server_cpu_share')} of the 2 cores. At the measured {cpu} ms of server CPU "
+            f"per request, two free cores would allow about {2000 / cpu:.0f} req/s before the load generator's own "
+            "CPU is taken off; that is an estimate from the CPU figure, not a measured throughput."
+        )
+        lines.append("")
     if "skipped" in s:
         lines.append(f"schemathesis: skipped ({s['skipped']}).")
     else:

@@ -218,7 +218,9 @@ def audit_export(request: Request, format: str = Query("jsonl", pattern="^(jsonl
                  from_: str | None = Query(None, alias="from"), to: str | None = Query(None),
                  kind: str | None = Query(None), key: ApiKey = Depends(require("analyst"))) -> Any:
     db = _state(request).db
-    chunks = list(trail.export(db, format, start=from_, end=to, kind=kind))  # validate before streaming
+    # Read here, in this request's thread (its own connection); streaming a live cursor would resume
+    # it from other threads. Large exports belong to `interdict audit export` (streams to a file).
+    chunks = list(trail.export(db, format, start=from_, end=to, kind=kind))
     media = "text/csv" if format == "csv" else "application/x-ndjson"
     return StreamingResponse(iter(chunks), media_type=media,
                              headers={"Content-Disposition": f'attachment; filename="interdict-audit.{format}"'})

@@ -7,7 +7,7 @@ import pytest
 from interdict.names import loose_key, name_key, token_key
 
 SAME = [
-    ("Ri", "Rhee", "Lee", "Yi", "I", "Li"),
+    ("Ri", "Rhee", "Lee", "Yi", "Li"),
     ("Rim", "Lim", "Im"),
     ("Ryu", "Yu", "Yoo", "Ryoo"),
     ("Ro", "Roh", "No"),
@@ -74,3 +74,14 @@ def test_junk_and_digits() -> None:
 
 def test_name_key() -> None:
     assert name_key(("Kim", "Jong", "Un")) == name_key(("gim", "jeong", "eun"))
+
+
+@pytest.mark.parametrize(("letter", "word"), [("I", "Li"), ("I", "Yi"), ("I", "Lee"), ("K", "Kim")])
+def test_a_lone_letter_is_not_a_surname_spelling(letter: str, word: str) -> None:
+    # Regression: "Ana Li" matched the vessel "ANA I" because "I" (RR for 이) shared Li's key.
+    assert token_key(letter) != token_key(word)
+
+
+def test_lone_korean_vowel_syllables_keep_their_group() -> None:
+    assert token_key("O") == token_key("Oh")
+    assert token_key("U") == token_key("Woo")

@@ -143,6 +143,12 @@ def token_key(token: str) -> str:
     tok = _clean(token)
     if not tok or tok.isdigit():
         return tok
+    if tok == "i":
+        # A lone "I" is an initial or a numeral ("ANA I", "KIM I. S.") far more often than the
+        # surname 이, which lists and passports write Ri, Lee, Yi or Li: keep it apart from that
+        # group's key ("i"), or "Ana Li" meets the vessel "ANA I". Lone O and U stay Korean
+        # syllables (O Kuk Ryol = Oh Guk Ryeol).
+        return "i."
     known = _known().get(tok)
     if known is not None:
         return known

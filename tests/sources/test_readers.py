@@ -200,3 +200,13 @@ def test_excerpts_load_end_to_end(tmp_path):
         assert cur["us_ofac_sdn"].entity_count == 28 and cur["us_ofac_sdn"].dprk_count == 25
         vessels = list(store.iter_entities(dprk_only=True, schemata=["Vessel"]))
         assert vessels and all(v.get("imoNumber") for v in vessels)
+
+
+def test_csl_entity_list_last_alias_loses_its_and(tmp_path):
+    # The Entity List writes "Bob Jefferson; ...; and David Lee": the alias is "David Lee".
+    header = "_id,source,entity_number,type,programs,name,title,addresses,alt_names,ids"
+    row = 'abc,Entity List (EL) - Bureau of Industry and Security,,,,Babak Jafarpour,,,"Sam Lee; and David Lee",'
+    path = tmp_path / "consolidated.csv"
+    path.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    entity = next(e for e in read_source("us_csl", [path]).entities if e.schema.name != "Sanction")
+    assert sorted(entity.get("alias")) == ["David Lee", "Sam Lee"]

@@ -65,6 +65,14 @@ def _split(value: Any) -> list[str]:
     return [t for t in (clean_text(v) for v in str(value).split(";")) if t]
 
 
+_LIST_CONJUNCTION = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
+
+
+def _aliases(value: Any) -> list[str]:
+    """Alias list; the Entity List writes its last alias as "...; and David Lee": drop that "and"."""
+    return [t for t in (_LIST_CONJUNCTION.sub("", a) for a in _split(value)) if t]
+
+
 def _records_from_csv(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
@@ -212,7 +220,7 @@ def _build(source: str, ref: str, recs: list[dict[str, Any]]) -> list[ValueEntit
         add(entity, "program", programs)
         add(entity, "programId", programs)
         add(entity, "topics", "sanction" if "Treasury" in sublist or "Nonproliferation" in sublist else "export.control")
-        add(entity, "alias", _split(rec.get("alt_names")))
+        add(entity, "alias", _aliases(rec.get("alt_names")))
         add(entity, "position" if schema == "Person" else "notes", rec.get("title"))
         for full, country in _addresses(rec.get("addresses")):
             add(entity, "address", full)

@@ -74,7 +74,11 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (None, None))
         where = f"line {line}, column {col}: " if line else ""
-        raise ListFormatError(f"{name}: {where}malformed or truncated XML ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+        head = data.lstrip()[:1]
+        hint = ""
+        if head and head not in (b"<", b"\xef"):
+            hint = " (this is not XML: is it a CSV or JSON list given for the UN source?)"
+        raise ListFormatError(f"{name}: {where}malformed or truncated XML ({exc}){hint}") from None
     except (ValueError, UnicodeError) as exc:
         raise ListFormatError(f"{name}: wrong encoding or invalid XML: {exc}") from None
 

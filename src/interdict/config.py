@@ -34,7 +34,8 @@ class Settings:
     source_urls: dict[str, str] = field(
         default_factory=lambda: {
             k[len("INTERDICT_URL_") :].lower(): v for k, v in os.environ.items() if k.startswith("INTERDICT_URL_") and v
-        }
+        },
+        hash=False,  # keeps Settings hashable (a dict is not)
     )
     # Secret mixed into every API-key hash (service); unset: a random one kept in $INTERDICT_HOME/key-pepper.
     key_pepper: str = field(default_factory=lambda: env_str("INTERDICT_KEY_PEPPER", ""), repr=False)

@@ -94,3 +94,12 @@ def test_update_ftm_list_by_url(server, fresh_settings, tmp_path):
     n = lists.export_ftm(out, sources=["un_sc"], dprk_only=True, settings=fresh_settings)
     reports = lists.update(["my_dprk"], urls={"my_dprk": server + "/dprk.ftm.json"}, settings=fresh_settings)
     assert reports[0].entities == 155 and reports[0].rows == n
+
+
+def test_url_settings_from_env_keep_settings_hashable(monkeypatch):
+    from interdict.config import Settings
+
+    monkeypatch.setenv("INTERDICT_URL_UN_SC", "http://127.0.0.1:1/x.xml")
+    settings = Settings()
+    assert settings.source_urls["un_sc"] == "http://127.0.0.1:1/x.xml"
+    assert hash(settings) == hash(replace(settings))  # usable as a cache key

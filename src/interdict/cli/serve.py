@@ -55,7 +55,6 @@ def rescreen_command(
     """
     from interdict.audit.book import rescreen
     from interdict.audit.db import open_service_db
-
     from interdict.screening import Screener
     from interdict.store import open_store
 

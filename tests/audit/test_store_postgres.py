@@ -74,3 +74,42 @@ def test_bundled_list_in_postgres_serves_the_api(settings):
     assert engine.entity(top.id)["properties"]["name"]
     assert not engine.stale()
     assert lists.status(settings=settings) if hasattr(lists, "status") else True
+
+
+def test_api_on_postgres_audits_decides_and_rescreens(settings):
+    """Everything in one PostgreSQL database: lists, keys, audit, decisions, book."""
+    from dataclasses import replace as _replace
+
+    from fastapi.testclient import TestClient
+
+    from interdict import lists
+    from interdict.api.app import create_app
+    from interdict.api.engine import Engine
+    from interdict.audit import keys, trail
+    from interdict.audit.db import ServiceDB
+
+    settings = _replace(settings, key_pepper="pg-pepper")
+    lists.load("un_sc", settings=settings)
+    engine = Engine(settings)
+    engine.load()
+    app = create_app(settings, engine, load=False)
+    db = app.state.service.db
+    assert isinstance(db, ServiceDB) and db.kind == "postgres"
+    _, token = keys.create_key(db, label="pg", role="admin", created_by="test", settings=settings)
+    h = {"Authorization": f"ApiKey {token}"}
+    c = TestClient(app)
+    q = {"id": "cust-1", "schema": "Company", "properties": {"name": ["Korea Mining Development Trading Corporation"]}}
+    res = c.post("/match/default", json={"queries": {"a": q}}, headers=h).json()["responses"]["a"]
+    top = res["results"][0]
+    assert top["match"] is True
+    r = c.post("/decisions", json={"entity_id": top["id"], "status": "false_positive", "reason": "test",
+                                   "audit_record": res["audit_record"]}, headers=h)
+    assert r.status_code == 201, r.text
+    again = c.post("/match/default", json={"queries": {"a": q}}, headers=h).json()["responses"]["a"]["results"][0]
+    assert again["decision"]["suppressed"] is True and again["match"] is False
+    c.post("/book/customers", content="id,name,schema\nb1,Korea Mining Development Trading Corporation,Company\n",
+           headers={**h, "content-type": "text/csv"})
+    run = c.post("/book/rescreen", headers=h).json()
+    assert [a["customer_id"] for a in run["new_alerts"]] == ["b1"]
+    assert c.get("/audit/verify", headers=h).json()["ok"] is True
+    assert trail.verify(db).records >= 5

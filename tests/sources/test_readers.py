@@ -70,6 +70,10 @@ def test_un_fields():
     sanction = by_id["un_sc-KPi.066-sanction-1"]
     assert sanction.get("entity") == ["un_sc-KPi.066"]
     assert sanction.get("unscId") == ["KPi.066"]
+    # an alias with its own date of birth (alias persona's documents): kept, and tied to the alias
+    jang = by_id["un_sc-KPi.016"]
+    assert "1958-02-22" in jang.get("birthDate")
+    assert "Alias Jang Hyon U: born 1958-02-22" in jang.get("notes")
     passports = [e for e in result.entities if e.get("passportNumber", quiet=True)]
     assert len(passports) > 200
     assert result.published.startswith("2026-02-27")

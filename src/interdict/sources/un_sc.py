@@ -156,6 +156,22 @@ def _build(schema: str, tag: str, node: ET.Element, ref: str, source: str) -> li
         else:
             prop = "alias"
         add(entity, prop, alias_name)
+        # DPRK entries give some aliases their own date/place of birth (the alias persona's
+        # documents): keep them as birth facts of the entity and record which alias they go with.
+        alias_facts = []
+        for value in parse_date(_text(alias, "DATE_OF_BIRTH")):
+            if schema == "Person":
+                entity.add("birthDate", value, quiet=True)
+            alias_facts.append(f"born {value}")
+        place = ", ".join(p for p in (_text(alias, "CITY_OF_BIRTH"), _text(alias, "COUNTRY_OF_BIRTH")) if p)
+        if place:
+            add(entity, "birthPlace", place)
+            alias_facts.append(f"born in {place}")
+        note = _text(alias, "NOTE")
+        if note:
+            alias_facts.append(note)
+        if alias_facts:
+            add(entity, "notes", f"Alias {alias_name}: " + "; ".join(alias_facts))
     for addr in node.findall(f"{tag}_ADDRESS"):
         fields = [_text(addr, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")]
         full = ", ".join(f for f in fields if f)
@@ -185,6 +201,9 @@ def _build(schema: str, tag: str, node: ET.Element, ref: str, source: str) -> li
             doc_type = " ".join(filter(None, [_text(doc, "TYPE_OF_DOCUMENT"), _text(doc, "TYPE_OF_DOCUMENT2")])).lower()
             prop = "passportNumber" if ("passport" in doc_type or "pasaporte" in doc_type or "passeport" in doc_type) else "idNumber"
             add(entity, prop, number)
+            details = [d for d in (doc_type, _text(doc, "ISSUING_COUNTRY"), _text(doc, "DATE_OF_ISSUE"), _text(doc, "NOTE")) if d]
+            if len(details) > 1 or _text(doc, "NOTE"):
+                add(entity, "notes", f"Document {number}: " + "; ".join(details))
     sanction = make_sanction(
         entity,
         1,

@@ -302,9 +302,12 @@ def _build(source: str, ref: str, recs: list[dict[str, Any]]) -> list[ValueEntit
                 reason=clean_text(rec.get("license_policy")),
                 summary=clean_text(rec.get("license_requirement")),
                 description=sublist or None,
-                sourceUrl=clean_text(rec.get("source_list_url")) or clean_text(rec.get("source_information_url")),
+                sourceUrl=[u for u in (clean_text(rec.get("source_list_url")), clean_text(rec.get("source_information_url"))) if u] or None,
                 recordId=ref,
             )
         )
-        add(entity, "notes", f"Federal Register: {clean_text(rec.get('federal_register_notice'))}" if clean_text(rec.get("federal_register_notice")) else None)
+        for key, title in (("federal_register_notice", "Federal Register"), ("standard_order", "Standard order")):
+            value = clean_text(rec.get(key))
+            if value:
+                add(entity, "notes", f"{title}: {value}")
     return [entity, *sanctions, *wallets]

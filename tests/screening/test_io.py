@@ -88,3 +88,12 @@ def test_screen_file_writes_results_errors_and_summary(tmp_path, small_screener,
     else:
         table = pq.read_table(out).to_pylist()
         assert table[0]["input_id"] == "r1"
+
+
+def test_csv_output_neutralises_spreadsheet_formulas(tmp_path, small_screener):
+    src = write(tmp_path / "in.csv", 'id,name,schema\n=cmd|x,"=HYPERLINK(""http://x"",""Kim Jong Sik"")",Person\n')
+    out = tmp_path / "out.csv"
+    screen_file(src, out, screener=small_screener)
+    row = next(csv.DictReader(open(out, encoding="utf-8")))
+    assert row["input_id"] == "'=cmd|x"
+    assert row["input_name"].startswith("'=HYPERLINK")

@@ -10,8 +10,8 @@ import re
 from typer.testing import CliRunner
 
 from interdict.cli.main import app
+from interdict.reports import csv_safe
 from interdict.trade import AlertWriter, screen_file, screen_shipments
-from interdict.trade.shipments import escape_formula
 
 ROWS = (
     "shipment_id,consignee_name,consignee_country,goods_description,hs_code,quantity,unit,value_usd,final_destination\n"
@@ -22,13 +22,13 @@ ROWS = (
 )
 
 
-def test_escape_formula():
-    assert escape_formula("=1+1") == "'=1+1"
-    assert escape_formula("+86 10") == "'+86 10"
-    assert escape_formula("-5") == "'-5"
-    assert escape_formula("@SUM(A1)") == "'@SUM(A1)"
-    assert escape_formula("Dandong") == "Dandong"
-    assert escape_formula(3) == 3
+def test_csv_safe():
+    assert csv_safe("=1+1") == "'=1+1"
+    assert csv_safe("+86 10") == "'+86 10"
+    assert csv_safe("-5") == "'-5"
+    assert csv_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_safe("Dandong") == "Dandong"
+    assert csv_safe(3) == 3
 
 
 def test_jsonl_rows_have_contract_fields():

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from interdict.cli.main import app
 from interdict.exc import InvalidInput
+from interdict.reports import csv_safe
 from interdict.workers import Pseudonymiser, render_report, screen_contractors, write_results
-from interdict.workers.output import escape_cell
 
 from .conftest import EVENT_FIELDS, events_at_hours, profile, write_csv, write_jsonl
 
@@ -37,8 +37,8 @@ def result(tmp):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_escaped(value):
-    assert escape_cell(value) == "'" + value
-    assert escape_cell("plain") == "plain" and escape_cell(3) == 3
+    assert csv_safe(value) == "'" + value
+    assert csv_safe("plain") == "plain" and csv_safe(3) == 3
 
 
 def test_jsonl_rows(tmp, result):

@@ -25,6 +25,7 @@ from typing import Any
 
 from interdict.audit.db import ServiceDB
 from interdict.exc import InvalidInput, NotFound
+from interdict.reports import csv_safe
 
 __all__ = [
     "GENESIS",
@@ -317,16 +318,6 @@ def _bound(value: str, upper: bool) -> str:
         return parsed.astimezone(UTC).isoformat(timespec="microseconds")
     except ValueError as exc:
         raise InvalidInput(f"not an ISO date or timestamp: {value!r}") from exc
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV injection): text starting with = + - @ TAB CR gets a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 CSV_FIELDS = ["record_id", "seq", "ts", "kind", "actor", "channel", "subject", "top_entity", "top_score",

@@ -23,6 +23,7 @@ from typing import Any
 
 from interdict.exc import InputProblem, InvalidInput
 from interdict.matching.query import PartyQuery, make_query
+from interdict.reports import csv_safe
 from interdict.screening.results import ScreeningResult
 
 __all__ = ["FORMATS", "PartyRow", "detect_format", "read_parties", "ResultWriter", "count_rows"]
@@ -260,7 +261,7 @@ class ResultWriter:
                                       default=str) + "\n")
         elif self.fmt == "csv":
             for row in self.flat_rows(row_id, result):
-                self._csv.writerow(row)
+                self._csv.writerow({k: csv_safe(v) for k, v in row.items()})
         else:
             self._rows.extend(self.flat_rows(row_id, result))
 
@@ -287,4 +288,4 @@ def write_errors(path: str | Path, problems: list[InputProblem]) -> None:
         writer = csv.writer(fh)
         writer.writerow(["line", "record", "message"])
         for p in problems:
-            writer.writerow([p.line if p.line is not None else "", p.record or "", p.message])
+            writer.writerow([p.line if p.line is not None else "", csv_safe(p.record or ""), csv_safe(p.message)])

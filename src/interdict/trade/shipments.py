@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from interdict.exc import InvalidInput, ProblemLog
 from interdict.model import Alert, Citation, Grade, Level, Reason, combine_scores, level_for
+from interdict.reports import csv_safe
 from interdict.rules import Rule, load_pack
 from interdict.trade.goods import Category, Classification, HSCode, categories, check_hs, classify
 from interdict.trade.identifiers import (
@@ -55,7 +56,6 @@ __all__ = [
     "detect_format",
     "screen_shipments",
     "screen_file",
-    "escape_formula",
 ]
 
 COLUMNS = (
@@ -110,13 +110,6 @@ MAX_VALUE_USD = 1e10
 def normalize_column(name: str) -> str:
     key = re.sub(r"[\s\-/.]+", "_", name.strip().lstrip("\ufeff").casefold()).strip("_")
     return _ALIASES.get(key, key)
-
-
-def escape_formula(value: Any) -> Any:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula (= + - @, tab, CR)."""
-    if isinstance(value, str) and value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -496,7 +489,7 @@ class AlertWriter:
             " | ".join(r.citation.short() for r in reasons if r.citation),
             " | ".join(str(p) for p in row.get("problems", [])),
         ]
-        self._csv.writerow([escape_formula(c) for c in cells])
+        self._csv.writerow([csv_safe(c) for c in cells])
 
     def close(self) -> None:
         if self._own:

@@ -8,20 +8,11 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from interdict.reports import csv_safe
 from interdict.workers.pseudonymise import Pseudonymiser
 from interdict.workers.screen import WorkerScreening
 
-__all__ = ["write_results", "result_rows", "escape_cell"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def escape_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ TAB CR gets a quote prefix."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
+__all__ = ["write_results", "result_rows"]
 
 def result_rows(result: WorkerScreening, pseudonymiser: Pseudonymiser | None = None) -> list[dict[str, Any]]:
     """Rows with a ``type`` of contractor, cluster or problem (identifiers pseudonymised if asked)."""
@@ -106,7 +97,7 @@ def write_results(result: WorkerScreening, path: str | Path | None = None, *, fm
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
             for row in flat:
-                writer.writerow({k: escape_cell(v) for k, v in row.items()})
+                writer.writerow({k: csv_safe(v) for k, v in row.items()})
         else:
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")

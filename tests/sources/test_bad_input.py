@@ -204,3 +204,14 @@ def test_any_bytes_give_a_result_or_a_source_error(tmp_path, data, target):
         assert str(exc)
     else:
         assert result.records >= 0
+
+
+def test_un_wrong_encoding_names_line(tmp_path, un_bytes):
+    path = tmp_path / "consolidated.xml"
+    text = un_bytes.decode("utf-8")
+    path.write_bytes(text.encode("cp1252", errors="replace"))  # re-saved as Windows-1252
+    with pytest.raises(SourceError, match=r"consolidated\.xml: line \d+: wrong encoding: byte 0x[0-9a-f]{2} is not valid UTF-8"):
+        read_un_sc(path)
+    path.write_bytes(text[:5000].encode("utf-16"))
+    with pytest.raises(SourceError, match="wrong encoding: looks like UTF-16"):
+        read_un_sc(path)

@@ -11,6 +11,7 @@ Sanction per entry carries the regime (``UN_LIST_TYPE``), listing date and the n
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
     """Parse XML bytes safely, turning every failure into a located ListFormatError."""
     if not data.strip():
         raise ListFormatError(f"{name}: empty file, no records")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
+        raise ListFormatError(f"{name}: wrong encoding: looks like UTF-16 or binary data; the UN list is UTF-8 XML")
+    declared = re.match(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)", data[:200])
+    if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ListFormatError(
+                f"{name}: line {line}: wrong encoding: byte 0x{data[exc.start]:02x} is not valid UTF-8"
+            ) from None
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -103,3 +103,26 @@ def test_html_script_parses_when_node_is_available(home):
     script.write_text(page.split("<script>")[1].split("</script>")[0])
     done = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_analyze_missing_file_is_an_error_naming_it(home):
+    missing = home / "missing.jsonl"
+    res = runner.invoke(app, ["network", "analyze", str(REGISTRY), str(missing), "--no-lists", "-o", str(home / "o.jsonl")])
+    assert res.exit_code != 0
+    assert "no such file" in str(res.exception) and str(missing) in str(res.exception)
+    assert not (home / "o.jsonl").exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\xff\xfe\x80garbage\n\x89PNG\r\n", b"not json\n",
+                                     b"a,b\n1,2\n"])
+def test_analyze_nothing_usable_fails_and_keeps_the_last_inputs(home, content):
+    assert invoke("analyze", str(REGISTRY), str(SHIPMENTS), "--no-lists", "-q", "-o", str(home / "a.jsonl")).exit_code == 0
+    bad = home / ("bad.csv" if content.startswith(b"a,b") else "bad.jsonl")
+    bad.write_bytes(content)
+    res = runner.invoke(app, ["network", "analyze", str(bad), "--no-lists", "-o", str(home / "b.jsonl")])
+    assert res.exit_code != 0
+    assert "no usable entity or trade record" in str(res.exception) and str(bad) in str(res.exception)
+    assert not (home / "b.jsonl").exists()
+    res = invoke("explain", "reg-cn-hengyuan", "--no-lists")  # the saved inputs are still the good ones
+    assert res.exit_code == 0, res.output
+    assert "OFAC 50% rule: BLOCKED" in res.output

@@ -58,6 +58,9 @@ def _run(files: list[Path], mapping: Path | None, no_lists: bool, as_of: str | N
     from interdict.network.analyze import analyze
     from interdict.network.resolve import Decisions
 
+    for path in files:
+        if not path.is_file():
+            raise InvalidInput(f"no such file: {path}" if not path.exists() else f"not a regular file: {path}")
     return analyze(files, mapping=mapping, use_lists=not no_lists, as_of=_parse_date(as_of),
                    decisions=Decisions(decisions) if decisions else None)
 
@@ -100,6 +103,11 @@ def analyze_cmd(
     Example: interdict network analyze registry.ftm.jsonl shipments.csv --output alerts.jsonl
     """
     analysis = _run(files, mapping, no_lists, as_of, decisions)
+    if not analysis.graph.entities and not analysis.graph.shipments:
+        # nothing usable: fail (scripts must see it) and keep the inputs of the last good analysis
+        _report(analysis, quiet)
+        raise InvalidInput(f"no usable entity or trade record in {', '.join(str(f) for f in files)}; "
+                           "nothing was analysed and the last analysis' inputs were kept")
     _save_inputs(files, mapping)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["MAX_NAME_CHARS", "clean_text", "latin_tokens", "fold_ascii"]
+__all__ = ["MAX_NAME_CHARS", "clean_text", "strip_controls", "latin_tokens", "fold_ascii"]
 
 #: Longer input is cut: no real name on any list is longer than ~250 characters.
 MAX_NAME_CHARS = 400
@@ -34,12 +34,44 @@ _DOT_DIGIT_RE = re.compile(r"\.(?=[0-9])")
 _DOT_RE = re.compile(r"\.")
 
 
+# Terminal escape sequences (CSI such as ``ESC[31m``, OSC ``ESC]...BEL``, two-byte ``ESC x``) are
+# removed whole: replacing only the ESC would leave ``[31m`` as a word of the name.
+_ANSI_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[ -~]?"
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> tuple[str, bool]:
+    """``text`` without terminal escape sequences (removed whole) and with other C0/C1 control
+    characters as spaces; and whether anything was removed (tabs and newlines are plain spaces and
+    do not count).
+
+    >>> strip_controls("Kim\x00Jong\x07Un\x1b[31m")
+    ('Kim Jong Un', True)
+    """
+    changed = False
+    if "\x1b" in text or "\x9b" in text:
+        text = _ANSI_RE.sub("", text)
+        changed = True
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub(" ", text)
+        changed = True
+    if changed or "\t" in text or "\n" in text or "\r" in text:
+        text = " ".join(text.split())
+    return text, changed
+
+
 def clean_text(text: object) -> str:
     """Make any input a bounded, printable string ("" for non-strings and junk)."""
     if not isinstance(text, str) or not text:
         return ""
     if len(text) > MAX_NAME_CHARS * 4:
         text = text[: MAX_NAME_CHARS * 4]
+    if "\x1b" in text or "\x9b" in text:
+        text = _ANSI_RE.sub("", text)
     if not text.isprintable():
         chars = []
         for char in text:

@@ -24,6 +24,7 @@ import math
 import pickle
 import re
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ __all__ = ["Index", "build_index", "load_or_build", "INDEX_VERSION", "SCREENABLE
 log = logging.getLogger(__name__)
 
 #: Bump when the file layout or the forms change, so old files are rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 #: The schemata screened; Sanction, Address, Identification... entities are read for context only.
 SCREENABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
 _UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")
@@ -88,8 +89,10 @@ class Index:
     idf: np.ndarray
     post_data: np.ndarray
     post_start: np.ndarray
-    # SymSpell: one-deletion string -> vocabulary ids del_data[del_start[i]:del_start[i+1]]
-    del_keys: dict[str, int]
+    # SymSpell: CRC32 of a one-deletion string (sorted, unique in del_hash) -> vocabulary ids
+    # del_data[del_start[i]:del_start[i+1]]. A hash collision only adds candidates, which are then
+    # checked by token similarity; numpy arrays load in no time, unlike a dict of 200,000 strings.
+    del_hash: np.ndarray
     del_data: np.ndarray
     del_start: np.ndarray
     identifiers: dict[str, list[int]]
@@ -137,8 +140,10 @@ class Index:
         return self.post_data[self.post_start[k] : self.post_start[k + 1]]
 
     def deleted(self, text: str) -> np.ndarray | tuple[()]:
-        i = self.del_keys.get(text)
-        if i is None:
+        """Vocabulary ids of the list keys that become ``text`` by deleting one character."""
+        h = zlib.crc32(text.encode())
+        i = int(np.searchsorted(self.del_hash, h))
+        if i >= self.del_hash.shape[0] or int(self.del_hash[i]) != h:
             return ()
         return self.del_data[self.del_start[i] : self.del_start[i + 1]]
 
@@ -363,10 +368,14 @@ class _Builder:
             if len(key) >= 4:
                 for d in set(_deletes(key)):
                     deletes[d].append(k)
-        del_keys = {d: i for i, d in enumerate(deletes)}
-        del_start = np.zeros(len(deletes) + 1, dtype=np.int64)
-        del_start[1:] = np.cumsum([len(v) for v in deletes.values()])
-        del_data = np.fromiter((k for v in deletes.values() for k in v), dtype=np.int32, count=int(del_start[-1]))
+        hashed: dict[int, set[int]] = defaultdict(set)
+        for d, ks in deletes.items():
+            hashed[zlib.crc32(d.encode())].update(ks)
+        del_hash = np.array(sorted(hashed), dtype=np.uint32)
+        del_start = np.zeros(len(del_hash) + 1, dtype=np.int64)
+        del_start[1:] = np.cumsum([len(hashed[int(h)]) for h in del_hash])
+        del_data = np.fromiter((k for h in del_hash for k in sorted(hashed[int(h)])), dtype=np.int32,
+                               count=int(del_start[-1]))
         identifiers: dict[str, list[int]] = defaultdict(list)
         for i, idents in enumerate(self.entity_identifiers):
             for value, _kind in idents:
@@ -406,7 +415,7 @@ class _Builder:
             idf=idf,
             post_data=post_data,
             post_start=post_start,
-            del_keys=del_keys,
+            del_hash=del_hash,
             del_data=del_data,
             del_start=del_start,
             identifiers=dict(identifiers),

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from interdict.matching.query import PartyQuery, make_query
-from interdict.model import Alert
 from interdict.screening.results import ComparisonResult, Match, ScreeningResult
 from interdict.screening.screener import DATASETS, Screener, result_alert
 
@@ -93,7 +92,7 @@ def screen(
 
 
 def screen_alert(query: Any, *, subject: str | None = None, screener: Screener | None = None,
-                 **kwargs: Any) -> Alert:
+                 **kwargs: Any) -> Any:
     """Screen one party and return the shared Alert shape (engine ``screening``)."""
     return result_alert(screen(query, screener=screener, **kwargs), subject=subject)
 

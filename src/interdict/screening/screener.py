@@ -21,7 +21,6 @@ from interdict.matching.explain import explain
 from interdict.matching.index import Index, build_index, cached_index_path, load_or_build
 from interdict.matching.query import PartyQuery, make_query
 from interdict.matching.scorer import ALGORITHM, ALGORITHM_VERSION, Scored, Scorer
-from interdict.model import Alert, Citation, Level, Reason, level_for
 from interdict.screening.results import ComparisonResult, Match, ScreeningResult
 
 __all__ = ["Screener", "DATASETS", "LIST_TITLES"]
@@ -81,7 +80,6 @@ class Screener:
         (``interdict lists load``), so a fresh install screens without any setup.
         """
         from interdict.config import get_settings
-        from interdict.store import open_store
 
         settings = settings or get_settings()
         if store is None:
@@ -91,6 +89,8 @@ class Screener:
                     return cls(Index.load(cached), calibration, store=_LazyStore(settings))
                 except Exception:  # noqa: BLE001 - fall back to the full check below
                     pass
+        from interdict.store import open_store  # imports followthemoney: only when needed
+
         store = store or open_store(settings)
         if auto_load and not store.current_versions():
             from interdict.lists import load
@@ -305,14 +305,17 @@ class Screener:
 
     # -- alerts --------------------------------------------------------------------------------
     def alert(self, query: Any, *, subject: str | None = None, threshold: float | None = None,
-              dataset: str = "default", **kwargs: Any) -> Alert:
+              dataset: str = "default", **kwargs: Any) -> Any:
         """The shared :class:`~interdict.model.Alert` for one party (engine ``screening``)."""
         result = self.screen(query, threshold=threshold, dataset=dataset, **kwargs)
         return result_alert(result, subject=subject)
 
 
-def result_alert(result: ScreeningResult, subject: str | None = None) -> Alert:
-    """An Alert from a ScreeningResult: one reason per matched party (score = calibrated probability)."""
+def result_alert(result: ScreeningResult, subject: str | None = None) -> Any:
+    """An :class:`~interdict.model.Alert` from a ScreeningResult: one reason per matched party
+    (score = calibrated probability)."""
+    from interdict.model import Alert, Citation, Level, Reason, level_for  # pydantic: only when asked
+
     reasons: list[Reason] = []
     for m in result.matched:
         refs = [f"{_list_title(m.source)} {m.source_id}"] + [f"{a['list']} {a['source_id']}" for a in m.also_on]

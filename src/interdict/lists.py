@@ -32,6 +32,7 @@ from interdict.exc import NotFound, SourceError
 from interdict.sources import (
     BUNDLED,
     HELPER_SCHEMATA,
+    READER_VERSION,
     SOURCES,
     ReadResult,
     bundled_snapshot,
@@ -192,7 +193,7 @@ def load_result(
     published = result.published or published
     label = label or result.label or (published[:10] if published else datetime.now(UTC).strftime("%Y-%m-%d"))
     problems = [str(p) for p in result.problems.problems[:50]]
-    if current is not None and current.sha256 == result.sha256 and not force:
+    if current is not None and _same_input(current, result.sha256) and not force:
         return LoadReport(
             source, "unchanged", current, current, current.entity_count, current.row_count, current.dprk_count,
             time.perf_counter() - started, problems, f"{source}: input identical to current version {current.id} ({current.label}); nothing to do",
@@ -219,6 +220,7 @@ def load_result(
     if progress:
         progress(f"{source}: writing {len(rows['id']):,} rows ({primary:,} entries) as version {label}")
     meta = dict(result.meta)
+    meta["reader_version"] = READER_VERSION
     if result.problems:
         meta["problems"] = len(result.problems)
     version = store.add_version(
@@ -338,6 +340,11 @@ def load(
     return reports
 
 
+def _same_input(version: ListVersion, sha256: str) -> bool:
+    """The version was read from these bytes by the readers of this release (nothing to reload)."""
+    return version.sha256 == sha256 and version.meta.get("reader_version") == READER_VERSION
+
+
 def _skip_unchanged(
     jobs: list[tuple[str, Any, str | None, str | None, str]],
     fmt: str | None,
@@ -365,7 +372,7 @@ def _skip_unchanged(
             except SourceError as exc:
                 errors[name] = str(exc)
                 continue
-            if digest != version.sha256:
+            if not _same_input(version, digest):
                 todo.append(job)
                 continue
             reports.append(

@@ -180,6 +180,19 @@ def test_load_same_input_is_noop(loaded):
         assert len(s.versions("un_sc")) == 1
 
 
+def test_same_input_read_by_a_newer_reader_is_reloaded(fresh_settings, plain, monkeypatch):
+    # A reader fix must reach stores that already hold the same bytes read the old way.
+    files = plain("us_ofac_cons")
+    assert lists.load("us_ofac_cons", files, settings=fresh_settings)[0].status == "loaded"
+    assert lists.load("us_ofac_cons", files, settings=fresh_settings)[0].status == "unchanged"
+    released = lists.READER_VERSION
+    monkeypatch.setattr(lists, "READER_VERSION", "next")
+    assert lists.load("us_ofac_cons", files, settings=fresh_settings)[0].status == "loaded"
+    with open_store(fresh_settings) as s:
+        versions = s.versions("us_ofac_cons")
+    assert len(versions) == 2 and {v.meta["reader_version"] for v in versions} == {"next", released}
+
+
 def test_refuse_big_drop_and_force(fresh_settings, plain, tmp_path):
     files = plain("us_ofac_cons")
     lists.load("us_ofac_cons", files, settings=fresh_settings)

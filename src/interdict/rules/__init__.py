@@ -15,7 +15,7 @@ A malformed pack raises :class:`~interdict.exc.InvalidRulePack` naming the file 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ class Rule(BaseModel):
         return self.citation.grade
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_pack(name_or_path: str) -> dict[str, Rule]:
     """Load a rule pack by name (``"trade"``) or path; returns rules keyed by id."""
     path = Path(name_or_path)

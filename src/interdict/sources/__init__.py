@@ -40,7 +40,12 @@ __all__ = [
     "reference_of",
     "source_of",
     "input_sha256",
+    "READER_VERSION",
 ]
+
+#: Bump when a reader change alters the entities it makes from the same input bytes: a load then
+#: writes a new version even though the files' hashes are unchanged, so the fix reaches existing stores.
+READER_VERSION = "2026-11-22.2"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.render import ORDER, main as render
+from bench.render import ORDER
+from bench.render import main as render
 
 ROOT = Path(__file__).resolve().parent.parent
 

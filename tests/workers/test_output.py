@@ -109,3 +109,33 @@ def test_cli_screen_writes_outputs_and_reports_bad_input(tmp, monkeypatch):
     assert res.exit_code != 0 and isinstance(res.exception, InvalidInput)
     res = runner.invoke(app, ["workers", "screen", "--profiles", str(ppath), "--no-screening", "--as-of", "June"])
     assert res.exit_code != 0 and isinstance(res.exception, InvalidInput)
+
+
+@pytest.mark.parametrize("content", ["", "id,name,email\n"])
+def test_cli_empty_profiles_is_an_error_and_empty_events_a_warning(tmp, monkeypatch, content):
+    monkeypatch.setenv("INTERDICT_HOME", str(tmp / "home"))
+    runner = CliRunner()
+    empty = tmp / "empty.csv"
+    empty.write_text(content)
+    res = runner.invoke(app, ["workers", "screen", "--profiles", str(empty), "--no-screening"])
+    assert res.exit_code != 0 and isinstance(res.exception, InvalidInput)
+    assert "no contractor profile" in str(res.exception) and str(empty) in str(res.exception)
+    ppath = write_jsonl(tmp / "p.jsonl", [profile("a"), profile("b")])
+    events = tmp / "events.csv"
+    events.write_text(content and ",".join(EVENT_FIELDS) + "\n")
+    res = runner.invoke(app, ["workers", "screen", "--profiles", str(ppath), "--events", str(events),
+                              "--no-screening", "--as-of", "2025-06-01"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())  # the console wraps long lines
+    assert f"{events}: no events read" in said
+
+
+def test_no_screening_does_not_claim_org03_used_party_screening(tmp, monkeypatch):
+    monkeypatch.setenv("INTERDICT_HOME", str(tmp / "home"))
+    ppath = write_jsonl(tmp / "p.jsonl", [profile("a")])
+    res = CliRunner().invoke(app, ["workers", "screen", "--profiles", str(ppath), "--no-screening",
+                                   "--as-of", "2025-06-01"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "used party screening" not in said
+    assert "ORG-03 not evaluated" in said

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from interdict.exc import InputProblem, ProblemLog
+from interdict.exc import InputProblem, InvalidInput, ProblemLog
 from interdict.model import Alert, Grade, Level, Reason, combine_scores, level_for
 from interdict.rules import Rule, load_pack
 from interdict.workers.clusters import Cluster, build_clusters
@@ -176,6 +176,9 @@ def screen_contractors(
         places = None
     if isinstance(profiles, (str, Path)):
         table = read_profiles(profiles, problems)
+        if not table:
+            raise InvalidInput(f"{profiles}: no contractor profile could be read (the file is empty, has only a "
+                               "header or every row is bad)", problems=list(problems.problems))
     elif isinstance(profiles, dict):
         table = profiles
     else:
@@ -189,6 +192,9 @@ def screen_contractors(
         agg = aggregate_events(events, [p.id for p in plist], [p.country for p in plist], problems,
                                places=places, fmt=events_format, window_minutes=window)
         events_seconds = time.perf_counter() - t0
+        if agg.events_read == 0:
+            problems.add("no events read (the file is empty or has only a header): the activity signals were "
+                         "not evaluated", file=str(events))
     signals = Signals(rules=rules, profiles=plist, agg=agg, screener=screener, places=places,
                       as_of=as_of or date.today(), network=network)
     own = [signals.for_account(i) for i in range(len(plist))]
@@ -241,8 +247,10 @@ def screen_contractors(
     if screener is None:
         notes.append("party screening not run (no screener): names, companies and payees were not checked "
                      "against the lists")
-    if network is None:
+    if network is None and screener is not None:
         notes.append("ORG-03 used party screening of the company and agency names only; give a network analysis "
                      "of registry records (--network-records) to find ownership and proximity links")
+    elif network is None:
+        notes.append("ORG-03 not evaluated: no party screening and no network analysis (--network-records)")
     problem_list = sorted(problems.problems, key=lambda p: (p.file or "", p.line or 0))
     return WorkerScreening(alerts=alerts, clusters=summaries, problems=problem_list, stats=stats, notes=notes)

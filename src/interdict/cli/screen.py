@@ -98,6 +98,13 @@ def screen_command(
         raise InvalidInput("give a NAME to screen, or --input FILE --output FILE")
     if input_path is not None and name:
         raise InvalidInput("give either a NAME or --input, not both")
+    if input_path is not None:
+        from interdict.config import get_settings
+        from interdict.screening.io import validate_input
+
+        if output_path is None:
+            raise InvalidInput("--input needs --output FILE")
+        validate_input(input_path, input_format, get_settings().max_file_bytes)  # before the index is loaded
     screener = get_screener()
     if input_path is None:
         result = screener.screen(name, schema=schema, countries=country or None, birth_date=birth_date,
@@ -159,8 +166,9 @@ def _screen_file(screener, input_path, output_path, input_format, output_format,
         print_json(summary.to_dict())
         return
     console.print(
-        f"Screened [bold]{summary.screened}[/] of {summary.rows} rows in {summary.seconds:.1f}s "
-        f"({summary.rate:.0f} rows/s): [bold red]{summary.rows_matched}[/] with a match "
+        f"Screened [bold]{summary.screened}[/] of {summary.rows} rows in {summary.seconds:.1f}s"
+        + (f" ({summary.rate_text()})" if summary.rate_text() else "")
+        + f": [bold red]{summary.rows_matched}[/] with a match "
         f"({summary.rows_matched_dprk} DPRK-related), {summary.skipped} unreadable, {summary.warnings} warnings."
     )
     console.print(f"Results: {summary.output}")

@@ -8,6 +8,7 @@ values) with its line number to the errors file. Identical queries in one file a
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from interdict.exc import InputProblem
-from interdict.screening.io import ResultWriter, count_rows, read_parties, write_errors
+from interdict.screening.io import ResultWriter, check_input, count_rows, read_parties, write_errors
 from interdict.screening.screener import Screener
 
 __all__ = ["BatchSummary", "screen_file", "errors_path_for"]
@@ -41,10 +42,21 @@ class BatchSummary:
     def rate(self) -> float:
         return self.screened / self.seconds if self.seconds > 0 else 0.0
 
+    def rate_text(self) -> str:
+        """The rate for people: ``"1,234 rows/s"``, ``"2.5 rows/s"``, ``"4.0 s/row"``; "" when there is none to show."""
+        if self.screened == 0 or self.seconds <= 0:
+            return ""
+        rate = self.rate
+        if rate >= 10:
+            return f"{rate:,.0f} rows/s"
+        if rate >= 1:
+            return f"{rate:.1f} rows/s"
+        return f"{1 / rate:.1f} s/row"
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("problems")
-        data["rows_per_second"] = round(self.rate, 1)
+        data["rows_per_second"] = round(self.rate, 1 if self.rate >= 1 else 4)
         data["seconds"] = round(self.seconds, 3)
         return data
 
@@ -77,6 +89,9 @@ def screen_file(
     """
     from interdict.screening import get_screener
 
+    check_input(input_path)
+    rows = read_parties(input_path, input_format, max_bytes=max_bytes)
+    first = next(rows)  # a file that cannot be read or has no rows fails here, before any output is written
     screener = screener or get_screener()
     errors_file = Path(errors_path) if errors_path else errors_path_for(output_path)
     summary = BatchSummary(str(input_path), str(output_path), None)
@@ -85,7 +100,7 @@ def screen_file(
     started = time.perf_counter()
     cache: dict[str, Any] = {}
     with ResultWriter(output_path, output_format) as writer:
-        for row in read_parties(input_path, input_format, max_bytes=max_bytes):
+        for row in itertools.chain([first], rows):
             summary.rows += 1
             if row.query is None:
                 summary.skipped += 1

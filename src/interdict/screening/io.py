@@ -29,7 +29,7 @@ from interdict.reports import csv_safe
 from interdict.screening.results import ScreeningResult
 from interdict.textio import LineDecoder, excerpt, has_utf16_bom, looks_binary, open_binary, utf16_lines
 
-__all__ = ["FORMATS", "PartyRow", "check_input", "detect_format", "read_parties", "ResultWriter", "count_rows"]
+__all__ = ["FORMATS", "PartyRow", "check_input", "validate_input", "detect_format", "read_parties", "ResultWriter", "count_rows"]
 
 FORMATS = ("csv", "jsonl", "parquet", "ftm")
 _NAME_COLUMNS = ("name", "names", "full_name", "alias", "aliases", "other_name")
@@ -181,6 +181,16 @@ def check_input(path: str | Path) -> Path:
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
     return path
+
+
+def validate_input(path: str | Path, fmt: str | None = None, max_bytes: int | None = None) -> None:
+    """Raise the one-line :class:`InvalidInput` a bad file would give (missing, binary, empty, no
+    rows, unknown format) by reading up to its first row, so a caller can fail before costly setup."""
+    rows = read_parties(path, fmt, max_bytes=max_bytes)
+    try:
+        next(rows)
+    finally:
+        rows.close()
 
 
 def count_rows(path: str | Path, fmt: str | None = None) -> int | None:
@@ -512,6 +522,7 @@ def write_errors(path: str | Path, problems: list[InputProblem]) -> None:
     """The problems file: CSV ``line, record, field, message``."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["line", "record", "message"])
+        writer.writerow(["line", "record", "field", "message"])
         for p in problems:
-            writer.writerow([p.line if p.line is not None else "", csv_safe(p.record or ""), csv_safe(p.message)])
+            writer.writerow([p.line if p.line is not None else "", csv_safe(p.record or ""), csv_safe(p.field or ""),
+                             csv_safe(p.message)])

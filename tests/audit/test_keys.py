@@ -45,3 +45,10 @@ def test_roles_nest():
     assert keys.role_allows("admin", "screener")
     assert keys.role_allows("analyst", "analyst")
     assert not keys.role_allows("screener", "analyst")
+
+
+def test_missing_key_message_names_every_accepted_header(service_db, settings):
+    with pytest.raises(Unauthorized) as info:
+        keys.authenticate(service_db, None, settings)
+    for form in ("Authorization: ApiKey <key>", "Authorization: Bearer <key>", "X-API-Key: <key>"):
+        assert form in str(info.value)

@@ -139,7 +139,8 @@ def revoke_key(db: ServiceDB, key_id: str, *, revoked_by: str) -> ApiKey:
 def authenticate(db: ServiceDB, token: str | None, settings: Settings | None = None) -> ApiKey:
     """The key a token belongs to, or :class:`Unauthorized` (missing, malformed, unknown, revoked, wrong)."""
     if not token:
-        raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'")
+        raise Unauthorized("missing API key: send 'Authorization: ApiKey <key>', 'Authorization: Bearer <key>' "
+                           "or 'X-API-Key: <key>'")
     token = token.strip()
     if not token.startswith(PREFIX) or "." not in token:
         raise Unauthorized("invalid API key")

@@ -30,6 +30,7 @@ def test_health_needs_no_key_and_everything_else_does(client, tokens):
     assert client.get("/readyz").status_code == 200
     r = client.post("/match/default", json={"queries": {"a": KUMSAN}})
     assert r.status_code == 401 and r.headers.get("www-authenticate")
+    assert "Authorization: ApiKey <key>" in r.json()["detail"]  # the form docs/api.md leads with
     assert client.post("/match/default", json={"queries": {"a": KUMSAN}},
                        headers={"Authorization": "Bearer idk_nope.nope"}).status_code == 401
     for header in ({"Authorization": f"Bearer {tokens['screener']}"}, {"X-API-Key": tokens["screener"]},
@@ -211,6 +212,35 @@ def test_batch_screening(client, tokens):
     assert items["p1"]["alert"] is True and items["p2"]["alert"] is False
     rec = client.get(f"/audit/records/{items['p1']['audit_record']}", headers=auth(tokens["analyst"])).json()
     assert rec["channel"] == "batch" and rec["subject"] == "p1" and rec["body"]["dataset"] == "dprk"
+
+
+def test_batch_screening_bad_party_does_not_block_the_batch(client, tokens):
+    ids = ["bp-g1", "bp-b1", "bp-b2", "bp-b3", "bp-g2"]
+    r = client.post("/screen/dprk", json={"parties": [
+        {"id": "bp-g1", "name": "Korea Kumsan Trading Corporation", "schema": "Company"},
+        {"id": "bp-b1", "name": ""},
+        {"id": "bp-b2"},
+        {"id": "bp-b3", "name": "   ", "properties": {"name": [""]}},
+        {"id": "bp-g2", "schema": "Person", "properties": {"name": ["Jane Smith"]}}]},
+        headers=auth(tokens["screener"]))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [i["id"] for i in body["items"]] == ids
+    items = {i["id"]: i for i in body["items"]}
+    assert items["bp-g1"]["alert"] is True and items["bp-g1"]["audit_record"] and items["bp-g1"].get("error") is None
+    assert items["bp-g2"]["alert"] is False and items["bp-g2"]["audit_record"]
+    for bad in ("bp-b1", "bp-b2", "bp-b3"):
+        assert "nothing to screen" in items[bad]["error"] and bad in items[bad]["error"]
+        assert items[bad]["audit_record"] is None and items[bad]["results"] == [] and items[bad]["alert"] is False
+    assert body["alerts"] == 1
+    # one audit record per screened party, none for the refused ones; the chain still verifies
+    audited = {i: [x["record_id"] for x in client.get("/audit/records", params={"subject": i},
+                                                     headers=auth(tokens["analyst"])).json()] for i in ids}
+    assert audited == {i: ([items[i]["audit_record"]] if i in ("bp-g1", "bp-g2") else []) for i in ids}
+    assert client.get("/audit/verify", headers=auth(tokens["analyst"])).json()["ok"] is True
+    r = client.post("/screen/dprk", json={"parties": [{"id": "bp-b4", "name": ""}]}, headers=auth(tokens["screener"]))
+    assert r.status_code == 200 and r.json()["items"][0]["error"] and r.json()["alerts"] == 0
+    assert client.post("/screen/dprk", json={"parties": "x"}, headers=auth(tokens["screener"])).status_code == 422
 
 
 def test_audit_export_csv_escapes_formulas(client, tokens):

@@ -239,9 +239,11 @@ class BatchRequest(BaseModel):
 
 class BatchItem(BaseModel):
     id: str
-    audit_record: str
+    audit_record: str | None = Field(None, description="The screening's audit record; null when the party was "
+                                     "refused (see error).")
     alert: bool
     results: list[ScoredEntityResponse]
+    error: str | None = Field(None, description="Why this party was not screened (the others still are).")
 
 
 class BatchResponse(BaseModel):

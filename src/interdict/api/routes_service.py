@@ -42,25 +42,32 @@ def screen_batch(request: Request, body: m.BatchRequest, dataset: str = PATH_DAT
     if not body.parties:
         raise HTTPException(422, detail="No parties provided.")
     work = []
-    for party in body.parties:
+    refused: dict[int, str] = {}  # position -> why; one bad party does not block the batch
+    for position, party in enumerate(body.parties):
         props = {k: ([str(x) for x in v] if isinstance(v, list) else [str(v)]) for k, v in party.properties.items()}
-        if party.name:
+        props = {k: [x for x in v if x.strip()] for k, v in props.items()}
+        props = {k: v for k, v in props.items() if v}
+        if party.name and party.name.strip():
             props.setdefault("name", []).insert(0, party.name)
-        if not props.get("name") and not any(props.values()):
-            raise InvalidInput(f"party {party.id!r} has nothing to screen: give a name or properties")
+        if not props:
+            refused[position] = f"party {party.id!r} has nothing to screen: give a name or properties"
+            continue
         query = {"id": party.id, "schema": party.schema_ or "LegalEntity", "properties": props}
         result = engine.screener.screen({"schema": query["schema"], "properties": props}, threshold=body.threshold,
                                         limit=body.limit, dataset=ds)
         results, applied = scored_results(engine, result, subject=party.id, subject_facts=facts_of(query),
                                           db=state.db)
         work.append((party.id, query, result, results, applied))
-    ids = record_screenings(
+    ids = [] if not work else record_screenings(
         [{"query": q, "result": r, "dataset": ds, "params": {"threshold": body.threshold, "limit": body.limit, "screen_limit": body.limit},
           "decisions": a, "subject": pid} for pid, q, r, _, a in work],
         actor=key.actor, channel="batch", context=engine.context, db=state.db, grouped=True,
     )
-    items = [{"id": pid, "audit_record": rid, "alert": any(x["match"] for x in results), "results": results}
-             for (pid, _, _, results, _), rid in zip(work, ids, strict=True)]
+    screened = iter([{"id": pid, "audit_record": rid, "alert": any(x["match"] for x in results), "results": results}
+                     for (pid, _, _, results, _), rid in zip(work, ids, strict=True)])
+    # refused parties are not screened, so they have no audit record; their error says why
+    items = [{"id": party.id, "audit_record": None, "alert": False, "results": [], "error": refused[position]}
+             if position in refused else next(screened) for position, party in enumerate(body.parties)]
     return {"dataset": ds, "items": items, "alerts": sum(1 for i in items if i["alert"])}
 
 

@@ -231,3 +231,15 @@ def test_cli_unclosed_quote_summary_counts_every_row(cli, tmp_path):
     out = " ".join(result.stdout.split())
     assert "Screened 9 of 10 rows" in out and "1 unreadable" in out
     assert "(0 rows/s)" not in out
+
+
+def test_gzipped_jsonl_is_read_and_counted(tmp_path):
+    import gzip
+
+    from interdict.screening.io import count_rows
+
+    path = tmp_path / "p.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write('{"id": "g1", "name": "Kim Jong Un"}\n{"id": "g2", "name": "Jane Smith"}\n')
+    assert [r.row_id for r in read_parties(path) if r.ok] == ["g1", "g2"]
+    assert count_rows(path) == 2

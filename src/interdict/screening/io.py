@@ -202,7 +202,7 @@ def count_rows(path: str | Path, fmt: str | None = None) -> int | None:
             import pyarrow.parquet as pq
 
             return pq.ParquetFile(path).metadata.num_rows
-        with open(path, "rb") as fh:
+        with open_binary(path) as fh:  # .gz decompressed, as read_parties reads it
             lines = sum(1 for _ in fh)
     except Exception:  # noqa: BLE001 - only a progress-bar hint; read_parties reports the real problem
         return None

@@ -130,3 +130,20 @@ def test_detect_format(tmp_path):
 def test_parse_number(raw, number, ok):
     got, _, good = parse_number(raw)
     assert (got, good) == (number, ok)
+
+
+def test_unbalanced_quote_does_not_swallow_the_next_rows(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text(HEADER + "S1,A Ltd,CN,x,847130,1,1\n"
+                 'S2,"Unclosed Ltd,CN,x,847130,1,1\n'
+                 "S3,Dandong Trading,CN,laptops,847130,5,3000\n"
+                 'S4,"Quoted, Ltd",CN,"two\nlines",847130,2,2\n'
+                 'S5,"Unclosed again\n'
+                 "S6,Last Ltd,CN,x,847130,1,1\n")
+    log = ProblemLog()
+    rows = list(iter_records(p, log))
+    assert [(line, r["shipment_id"]) for line, r in rows] == [(2, "S1"), (3, "S2"), (4, "S3"), (5, "S4"), (8, "S6")]
+    assert rows[1][1]["consignee_name"] == "Unclosed Ltd"
+    assert rows[3][1]["goods_description"] == "two\nlines"  # a well-formed multi-line field stays one row
+    found = {(p.line, p.record) for p in log.problems if "unbalanced quote" in p.message}
+    assert found == {(3, "S2"), (7, "S5")}

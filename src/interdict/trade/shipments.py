@@ -235,27 +235,77 @@ def _records_csv(raw: IO[bytes], problems: ProblemLog, file: str, delimiter: str
     if missing:
         problems.add("columns missing (rules that need them are skipped): " + ", ".join(missing),
                      file=file, line=header_offset)
-    reader = csv.reader(it, delimiter=delimiter)
     ncols = len(columns)
-    prev = 0
+    source = _PushbackLines(it, header_offset + 1)
+    reader = csv.reader(source, delimiter=delimiter)
+    id_col = columns.index("shipment_id") if "shipment_id" in columns else None
     while True:
+        source.taken = []
         try:
-            row = next(reader)
+            row: list[str] | None = next(reader)
+            error = None
         except StopIteration:
             return
         except csv.Error as exc:
-            line = header_offset + reader.line_num
-            problems.add(f"unreadable CSV row: {exc}", file=file, line=line)
-            prev = reader.line_num
+            row, error = None, exc
+        taken = source.taken
+        if not taken:
+            return
+        start = taken[0][0]
+        if len(taken) > 1 and (row is None or len(row) != ncols):
+            # an unbalanced quote ran into the following lines: read its own line without quote
+            # handling, then read the swallowed lines again as rows of their own
+            source.push_back(taken[1:])
+            yield from _unbalanced_row(taken[0][1], start, columns, delimiter, id_col, problems, file)
             continue
-        start = header_offset + prev + 1
-        prev = reader.line_num
+        if row is None:
+            problems.add(f"unreadable CSV row: {error}", file=file, line=start)
+            continue
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != ncols:
             problems.add(f"row has {len(row)} fields, the header has {ncols}", file=file, line=start)
             row = (row + [""] * ncols)[:ncols]
         yield start, dict(zip(columns, row, strict=True))
+
+
+class _PushbackLines:
+    """Physical lines with their numbers; lines given back are read again (resynchronising after a bad quote)."""
+
+    def __init__(self, lines: Iterator[str], first: int) -> None:
+        self.lines = lines
+        self.next_number = first
+        self.pending: list[tuple[int, str]] = []
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _PushbackLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            item = self.pending.pop()
+        else:
+            item = (self.next_number, next(self.lines))
+            self.next_number += 1
+        self.taken.append(item)
+        return item[1]
+
+    def push_back(self, items: list[tuple[int, str]]) -> None:
+        self.pending.extend(reversed(items))
+
+
+def _unbalanced_row(text: str, line: int, columns: list[str], delimiter: str, id_col: int | None,
+                    problems: ProblemLog, file: str) -> Iterator[tuple[int, dict]]:
+    cells = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    sid = cells[id_col].strip().strip('"') if id_col is not None and id_col < len(cells) else None
+    if len(cells) == len(columns):
+        problems.add("unbalanced quote: the row was read without quote handling (check its fields)",
+                     file=file, line=line, record=sid or None)
+        yield line, dict(zip(columns, (c.strip('"') for c in cells), strict=True))
+    else:
+        problems.add(f"unbalanced quote: row skipped ({len(cells)} fields without quote handling, the header "
+                     f"has {len(columns)}); the lines after it were read on their own", file=file, line=line,
+                     record=sid or None)
 
 
 def _records_jsonl(raw: IO[bytes], problems: ProblemLog, file: str) -> Iterator[tuple[int, dict]]:

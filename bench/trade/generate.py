@@ -114,7 +114,7 @@ ADVANCED = [
 OTHER = [
     ("Cotton T-shirts", "棉质T恤 服装", "610910", 3, "apparel"),
     ("Plastic toys", "塑料玩具", "950300", 2, "toys"),
-    ("Office chairs", "办公椅子 家具", "940130", 40, "furniture"),
+    ("Office chairs", "办公椅子 家具", "940139", 40, "furniture"),
     ("Rice 25kg bags", "大米", "100630", 15, "food"),
     ("Excavator spare parts", "挖掘机配件", "843149", 120, "machinery"),
     ("Steel pipe", "钢管", "730630", 500, "steel"),
@@ -123,7 +123,7 @@ OTHER = [
     ("Ceramic floor tiles", "瓷砖", "690721", 8, "tiles"),
     ("Bicycle tyres", "自行车轮胎", "401150", 6, "tyres"),
 ]
-MISDECLARE_HS = ["950300", "392690", "940520", "950490", "420292", "961900", "731815"]
+MISDECLARE_HS = ["950300", "392690", "940521", "950490", "420292", "961900", "731815"]
 
 
 class Generator:

@@ -243,3 +243,12 @@ def test_gzipped_jsonl_is_read_and_counted(tmp_path):
         fh.write('{"id": "g1", "name": "Kim Jong Un"}\n{"id": "g2", "name": "Jane Smith"}\n')
     assert [r.row_id for r in read_parties(path) if r.ok] == ["g1", "g2"]
     assert count_rows(path) == 2
+
+
+def test_single_name_with_controls_or_overlong_gets_problems(small_screener):
+    result = small_screener.screen("Kim\x00Jong\x07Un\x1b[31m")
+    assert result.query["properties"]["name"] == ["Kim Jong Un"]
+    assert any("control characters" in p for p in result.problems)
+    result = small_screener.screen("A" * 10_000)
+    assert any("10,000 characters cut" in p for p in result.problems)
+    assert small_screener.screen("Kim Jong Un").problems == []

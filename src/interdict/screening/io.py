@@ -87,6 +87,19 @@ def _split(value: Any) -> list[str]:
     return [p.strip() for p in text.split(_LIST_SPLIT) if p.strip()]
 
 
+def clean_name_text(text: str, field: str = "name") -> tuple[str, list[str]]:
+    """A name as typed or read: control characters removed (terminal escape sequences whole) and
+    cut to ``MAX_NAME_CHARS``; with a warning for each change (``Kim\\x1b[31m`` -> ``Kim``)."""
+    notes: list[str] = []
+    cleaned, changed = strip_controls(text)
+    if changed:
+        notes.append(f"control characters removed from {field} (now {excerpt(cleaned, 60)!r})")
+    if len(cleaned) > MAX_NAME_CHARS:
+        notes.append(f"{field} of {len(cleaned):,} characters cut to {MAX_NAME_CHARS}")
+        cleaned = cleaned[:MAX_NAME_CHARS]
+    return cleaned, notes
+
+
 def _clean_value(value: Any, field: str, is_name: bool, notes: list[tuple[str, str]]) -> Any:
     """A cell with control characters removed (escape sequences whole) and, for a name, cut to
     ``MAX_NAME_CHARS``; what was done goes to ``notes`` as ``(field, message)``."""

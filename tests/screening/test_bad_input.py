@@ -252,3 +252,9 @@ def test_single_name_with_controls_or_overlong_gets_problems(small_screener):
     result = small_screener.screen("A" * 10_000)
     assert any("10,000 characters cut" in p for p in result.problems)
     assert small_screener.screen("Kim Jong Un").problems == []
+
+
+def test_ftm_query_with_controls_gets_problems(small_screener):
+    result = small_screener.screen({"schema": "Person", "properties": {"name": ["Kim\x1b[31m Jong Un"]}})
+    assert result.query["properties"]["name"] == ["Kim Jong Un"]
+    assert any("control characters" in p for p in result.problems)

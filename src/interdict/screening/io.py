@@ -100,6 +100,18 @@ def clean_name_text(text: str, field: str = "name") -> tuple[str, list[str]]:
     return cleaned, notes
 
 
+def clean_query_input(query: Any) -> tuple[Any, list[str]]:
+    """A name string or FtM-shaped dict (``{"properties": {...}}``) with its names cleaned as
+    :func:`clean_name_text` does, and the warnings; anything else is returned unchanged."""
+    if isinstance(query, str):
+        return clean_name_text(query)
+    if isinstance(query, dict) and isinstance(query.get("properties"), dict):
+        pairs: list[tuple[str, str]] = []
+        props = {k: _clean_value(v, str(k), k in _FTM_NAME_PROPS, pairs) for k, v in query["properties"].items()}
+        return {**query, "properties": props}, [msg for _, msg in pairs]
+    return query, []
+
+
 def _clean_value(value: Any, field: str, is_name: bool, notes: list[tuple[str, str]]) -> Any:
     """A cell with control characters removed (escape sequences whole) and, for a name, cut to
     ``MAX_NAME_CHARS``; what was done goes to ``notes`` as ``(field, message)``."""

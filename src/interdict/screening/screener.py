@@ -170,11 +170,10 @@ class Screener:
         explain_results: bool = True,
     ) -> ScreeningResult:
         """Screen one name or party; see :func:`interdict.screening.screen`."""
-        notes: list[str] = []
-        if isinstance(query, str):  # control characters and overlong names are warned about, not silent
-            from interdict.screening.io import clean_name_text
+        from interdict.screening.io import clean_query_input
 
-            query, notes = clean_name_text(query)
+        # control characters and overlong names are warned about, not silent
+        query, notes = clean_query_input(query)
         pq = make_query(query, schema=schema, countries=countries, birth_date=birth_date,
                         identifiers=identifiers)
         pq.problems[:0] = notes

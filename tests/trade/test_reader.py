@@ -147,3 +147,11 @@ def test_unbalanced_quote_does_not_swallow_the_next_rows(tmp_path):
     assert rows[3][1]["goods_description"] == "two\nlines"  # a well-formed multi-line field stays one row
     found = {(p.line, p.record) for p in log.problems if "unbalanced quote" in p.message}
     assert found == {(3, "S2"), (7, "S5")}
+
+
+def test_garbage_header_is_not_echoed_in_full(tmp_path):
+    p = tmp_path / "garbage.csv"
+    p.write_bytes(b"D" * 20_000 + b"\n" + b"x" * 100 + b"\n")
+    with pytest.raises(InvalidInput, match="no known column") as info:
+        list(iter_records(p))
+    assert len(str(info.value)) < 800 and "D" * 101 not in str(info.value)

@@ -197,6 +197,11 @@ class _LineDecoder:
             yield chunk.decode("latin-1")
 
 
+def _excerpt(text: str, limit: int = 100) -> str:
+    """User input echoed in a message, cut to ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _utf16_lines(raw: IO[bytes]) -> Iterator[str]:
     yield from io.TextIOWrapper(raw, encoding="utf-16", newline="")
 
@@ -227,7 +232,8 @@ def _records_csv(raw: IO[bytes], problems: ProblemLog, file: str, delimiter: str
     known = [c for c in columns if c in COLUMNS]
     if not known:
         raise InvalidInput(
-            f"{file}: no known column in the header ({', '.join(header[:8])}); expected some of: "
+            f"{file}: no known column in the header ({_excerpt(', '.join(h[:40] for h in header[:8]))}); "
+            "expected some of: "
             + ", ".join(COLUMNS)
         )
     missing = [c for c in ("goods_description", "hs_code", "consignee_name", "consignee_country",

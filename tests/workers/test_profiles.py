@@ -75,3 +75,18 @@ def test_missing_file_is_an_input_error(tmp):
                                                ("UTC", 0), ("Europe/Nowhere", None), ("UTC+19", None)])
 def test_utc_offsets(text, hours):
     assert parse_utc_offset(text) == hours
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_profiles_in_chinese_encodings_are_decoded_not_mojibake(tmp, encoding):
+    path = tmp / "p.csv"
+    path.write_bytes("id,name,email\nc1,丹东鸿祥实业发展有限公司,a@example.com\nc2,Jane Smith,j@example.com\n"
+                     .encode(encoding))
+    problems = ProblemLog()
+    profiles = read_profiles(path, problems)
+    assert profiles["c1"].name == "丹东鸿祥实业发展有限公司"
+    assert profiles["c2"].name == "Jane Smith"
+    jsonl = tmp / "p.jsonl"
+    jsonl.write_bytes('{"id": "c3", "name": "丹东鸿祥实业发展有限公司"}\n'.encode(encoding))
+    assert read_profiles(jsonl, problems)["c3"].name == "丹东鸿祥实业发展有限公司"
+    assert not [p for p in problems.problems if "Latin-1" in p.message]

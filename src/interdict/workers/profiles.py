@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from followthemoney.types import registry
 
 from interdict.exc import InvalidInput, ProblemLog
+from interdict.textio import LineDecoder, has_utf16_bom, utf16_lines
 
 __all__ = [
     "Profile",
@@ -392,11 +393,19 @@ def parse_profile(record: dict[str, Any], *, line: int | None, problems: Problem
 # ----------------------------------------------------------------------------- files
 
 
+def _lines(raw: Any, problems: ProblemLog, path: Path) -> Iterator[str]:
+    """Decoded lines: UTF-16 with a BOM, else each line UTF-8, GB18030 or Latin-1 (reported), never mojibake."""
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if has_utf16_bom(head):
+        return utf16_lines(raw)
+    return iter(LineDecoder(raw, problems, str(path)))
+
+
 def _iter_records(path: Path, problems: ProblemLog) -> Iterator[tuple[int, dict[str, Any]]]:
     name = path.name.lower()
     if name.endswith((".jsonl", ".ndjson", ".json")):
-        with path.open("r", encoding="utf-8", errors="replace") as handle:
-            for lineno, text in enumerate(handle, start=1):
+        with path.open("rb") as raw:
+            for lineno, text in enumerate(_lines(raw, problems, path), start=1):
                 text = text.strip()
                 if not text:
                     continue
@@ -410,8 +419,8 @@ def _iter_records(path: Path, problems: ProblemLog) -> Iterator[tuple[int, dict[
                     continue
                 yield lineno, data
         return
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
+    with path.open("rb") as raw:
+        reader = csv.DictReader(_lines(raw, problems, path))
         if not reader.fieldnames:
             return
         columns = {_ALIASES.get(str(f).strip().lower(), str(f).strip().lower()) for f in reader.fieldnames}

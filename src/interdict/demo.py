@@ -57,7 +57,8 @@ def run_demo(output: str | Path, *, log: Any = print) -> list[DemoStep]:
     summary = screen_parties_file(sample_path("parties.csv"), parties_out, screener=screener)
     steps.append(DemoStep("parties", f"{summary.screened} parties screened, {summary.rows_matched} matched a "
                           f"designated party ({summary.rows_matched_dprk} under DPRK programmes), "
-                          f"{summary.skipped} unreadable", [parties_out]))
+                          f"{summary.skipped} unreadable",
+                          [parties_out, *([Path(summary.errors_file)] if summary.errors_file else [])]))
 
     log("Screening sample shipments ...")
     from interdict.trade.shipments import screen_file as screen_shipments_file

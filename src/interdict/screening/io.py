@@ -211,11 +211,8 @@ def check_input(path: str | Path) -> Path:
 def validate_input(path: str | Path, fmt: str | None = None, max_bytes: int | None = None) -> None:
     """Raise the one-line :class:`InvalidInput` a bad file would give (missing, binary, empty, no
     rows, unknown format) by reading up to its first row, so a caller can fail before costly setup."""
-    rows = read_parties(path, fmt, max_bytes=max_bytes)
-    try:
-        next(rows)
-    finally:
-        rows.close()
+    for _row in read_parties(path, fmt, max_bytes=max_bytes):
+        break
 
 
 def count_rows(path: str | Path, fmt: str | None = None) -> int | None:
@@ -277,7 +274,7 @@ def _text_lines(path: Path, file: str, log: ProblemLog) -> Iterator[tuple[int, s
     (UTF-8, else GB18030, per line; UTF-16 with a BOM); decoding problems go to ``log``."""
     raw = open_binary(path)
     try:
-        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type,type-var]
         head = buffered.peek(4096)[:4096]
         if looks_binary(head):
             raise InvalidInput(f"{file} is not a text file (binary data at the start); "

@@ -258,3 +258,22 @@ def test_ftm_query_with_controls_gets_problems(small_screener):
     result = small_screener.screen({"schema": "Person", "properties": {"name": ["Kim\x1b[31m Jong Un"]}})
     assert result.query["properties"]["name"] == ["Kim Jong Un"]
     assert any("control characters" in p for p in result.problems)
+
+
+def test_shared_line_decoder_mixed_encodings_and_binary_sniffing():
+    import io
+
+    from interdict.exc import ProblemLog
+    from interdict.textio import LineDecoder, looks_binary
+    from interdict.trade import shipments
+
+    assert shipments._LineDecoder is LineDecoder  # one copy for trade and party files
+    raw = io.BytesIO(codecs.BOM_UTF8 + "a,김정은\n".encode() + "b,丹东\n".encode("gb18030") + b"c,\xff\xff\n"
+                     + b"d,Kim\x00Jong\n")
+    log = ProblemLog()
+    decoder = LineDecoder(raw, log, "f.csv")
+    assert list(decoder) == ["a,김정은\n", "b,丹东\n", "c,ÿÿ\n", "d,Kim Jong\n"]
+    assert (decoder.gb18030_lines, decoder.bad_lines) == (1, 1)
+    assert [p.line for p in log.problems] == [3, 4]
+    assert looks_binary(bytes(range(256)) * 4) and not looks_binary(b"id,name\nk1,Kim\x00Jong\n")
+    assert not looks_binary("id,name\n".encode("utf-16"))

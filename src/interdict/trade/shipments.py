@@ -35,6 +35,7 @@ from interdict.exc import InvalidInput, ProblemLog
 from interdict.model import Alert, Citation, Grade, Level, Reason, combine_scores, level_for
 from interdict.reports import csv_safe
 from interdict.rules import Rule, load_pack
+from interdict.textio import LineDecoder, open_binary, utf16_lines
 from interdict.trade.goods import Category, Classification, HSCode, categories, check_hs, classify
 from interdict.trade.identifiers import (
     imo_valid,
@@ -149,52 +150,10 @@ def detect_format(path: str | Path, fmt: str | None = None) -> str:
     return "csv"
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    try:
-        if path.suffix.lower() == ".gz":
-            return gzip.open(path, "rb")  # type: ignore[return-value]
-        return open(path, "rb")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-class _LineDecoder:
-    """Decodes each physical line on its own: UTF-8, else GB18030, else Latin-1 (reported)."""
-
-    def __init__(self, raw: IO[bytes], problems: ProblemLog, file: str) -> None:
-        self.raw = raw
-        self.problems = problems
-        self.file = file
-        self.line = 0
-        self.gb18030_lines = 0
-        self.bad_lines = 0
-
-    def __iter__(self) -> Iterator[str]:
-        first = True
-        for chunk in self.raw:
-            self.line += 1
-            if first:
-                first = False
-                if chunk.startswith(codecs.BOM_UTF8):
-                    chunk = chunk[len(codecs.BOM_UTF8):]
-            if b"\x00" in chunk:
-                chunk = chunk.replace(b"\x00", b"")
-                self.problems.add("NUL bytes removed", file=self.file, line=self.line)
-            try:
-                yield chunk.decode("utf-8")
-                continue
-            except UnicodeDecodeError:
-                pass
-            try:
-                text = chunk.decode("gb18030")
-                self.gb18030_lines += 1
-                yield text
-                continue
-            except UnicodeDecodeError:
-                pass
-            self.bad_lines += 1
-            self.problems.add("line is neither UTF-8 nor GB18030; read as Latin-1", file=self.file, line=self.line)
-            yield chunk.decode("latin-1")
+# The per-line decoding (UTF-8, else GB18030, else Latin-1 reported; UTF-16 with a BOM) is shared
+# with the party-file reader: interdict.textio.
+_open_binary = open_binary
+_LineDecoder = LineDecoder
 
 
 def _excerpt(text: str, limit: int = 100) -> str:
@@ -202,8 +161,7 @@ def _excerpt(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _utf16_lines(raw: IO[bytes]) -> Iterator[str]:
-    yield from io.TextIOWrapper(raw, encoding="utf-16", newline="")
+_utf16_lines = utf16_lines
 
 
 def _records_csv(raw: IO[bytes], problems: ProblemLog, file: str, delimiter: str | None) -> Iterator[tuple[int, dict]]:

@@ -277,3 +277,14 @@ def test_shared_line_decoder_mixed_encodings_and_binary_sniffing():
     assert [p.line for p in log.problems] == [3, 4]
     assert looks_binary(bytes(range(256)) * 4) and not looks_binary(b"id,name\nk1,Kim\x00Jong\n")
     assert not looks_binary("id,name\n".encode("utf-16"))
+
+
+def test_screen_batch_rows_get_the_same_cleaning(small_screener):
+    from interdict.screening import screen_batch
+
+    results = screen_batch(["Kim\x1b[31m Jong Un", {"name": "B" * 5000}, {"name": "Jane Smith"}],
+                           screener=small_screener)
+    assert results[0].query["properties"]["name"] == ["Kim Jong Un"]
+    assert any("control characters" in p for p in results[0].problems)
+    assert any("5,000 characters cut" in p for p in results[1].problems)
+    assert results[2].problems == []

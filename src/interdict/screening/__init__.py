@@ -132,8 +132,12 @@ def screen_batch(
     screener = screener or get_screener()
     is_frame = hasattr(data, "to_dict") and hasattr(data, "columns")
     results = []
+    from interdict.screening.io import clean_query_input
+
     for row in _rows(data):
+        row, notes = clean_query_input(row)  # control characters, overlong names: cleaned with a warning
         pq = make_query(row)
+        pq.problems[:0] = notes
         results.append(screener.screen_query(pq, threshold=threshold, limit=limit, dataset=dataset,
                                              explain_results=explain))
     if not is_frame:

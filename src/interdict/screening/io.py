@@ -101,7 +101,7 @@ def clean_name_text(text: str, field: str = "name") -> tuple[str, list[str]]:
 
 
 def clean_query_input(query: Any) -> tuple[Any, list[str]]:
-    """A name string or FtM-shaped dict (``{"properties": {...}}``) with its names cleaned as
+    """A name string, flat dict or FtM-shaped dict (``{"properties": {...}}``) with its names cleaned as
     :func:`clean_name_text` does, and the warnings; anything else is returned unchanged."""
     if isinstance(query, str):
         return clean_name_text(query)
@@ -109,6 +109,10 @@ def clean_query_input(query: Any) -> tuple[Any, list[str]]:
         pairs: list[tuple[str, str]] = []
         props = {k: _clean_value(v, str(k), k in _FTM_NAME_PROPS, pairs) for k, v in query["properties"].items()}
         return {**query, "properties": props}, [msg for _, msg in pairs]
+    if isinstance(query, dict):  # a flat row: {"name": ..., "country": ...}
+        pairs = []
+        flat = {k: _clean_value(v, str(k), _is_name_key(str(k).strip().lower()), pairs) for k, v in query.items()}
+        return flat, [msg for _, msg in pairs]
     return query, []
 
 

@@ -59,6 +59,7 @@ def test_unclosed_quote_does_not_swallow_later_rows(tmp_path, small_screener):
     assert (summary.rows, summary.screened, summary.skipped) == (10, 9, 1)
     errors = errors_of(tmp_path / "out.errors.csv")
     assert [e["line"] for e in errors] == ["6"] and "unclosed quote" in errors[0]["message"]
+    assert errors[0]["record"] == "r5"  # the id, read without quote handling
     assert len(out.read_text(encoding="utf-8").splitlines()) == 9
 
 

@@ -387,8 +387,9 @@ def _looks_like_row(text: str, delimiter: str, ncols: int) -> bool:
 
 
 def _csv_records(lines: Iterator[tuple[int, str]], delimiter: str,
-                 ncols: int) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
-    """``(first line, last line, values, problem)`` per CSV record, resynchronising after an unclosed quote.
+                 ncols: int) -> Iterator[tuple[int, int, list[str] | None, str | None, str]]:
+    """``(first line, last line, values, problem, first line's text)`` per CSV record, resynchronising
+    after an unclosed quote.
 
     A record whose quoted field does not close within :data:`MAX_RECORD_LINES` lines (or before the
     end of the file), or whose continuation lines are themselves whole rows, is reported on its
@@ -405,7 +406,7 @@ def _csv_records(lines: Iterator[tuple[int, str]], delimiter: str,
             return
         first, text = item
         if not _quote_open_after(text, delimiter, False):
-            yield first, first, *_parse_csv([text], delimiter)
+            yield first, first, *_parse_csv([text], delimiter), text
             continue
         taken = [item]
         closed = False
@@ -418,7 +419,7 @@ def _csv_records(lines: Iterator[tuple[int, str]], delimiter: str,
                 closed = True
                 break
         if closed and not any(_looks_like_row(t, delimiter, ncols) for _, t in taken[1:]):
-            yield first, taken[-1][0], *_parse_csv([t for _, t in taken], delimiter)
+            yield first, taken[-1][0], *_parse_csv([t for _, t in taken], delimiter), text
             continue
         if closed:
             how = f"swallowing the next {len(taken) - 1} line(s)"
@@ -428,7 +429,7 @@ def _csv_records(lines: Iterator[tuple[int, str]], delimiter: str,
             how = "to the end of the file"
         pushed.extend(reversed(taken[1:]))
         yield first, first, None, (f"unclosed quote: the row runs on {how}; it was not screened, "
-                                   "the lines after it were read as rows of their own")
+                                   "the lines after it were read as rows of their own"), text
 
 
 def _read_csv(path: Path, file: str) -> Iterator[PartyRow]:
@@ -443,7 +444,7 @@ def _read_csv(path: Path, file: str) -> Iterator[PartyRow]:
         raise InvalidInput(f"{file}: the file is empty (no header row)")
     delimiter = "\t" if head[1].count("\t") > head[1].count(",") else ","
     records = _csv_records(itertools.chain([head], lines), delimiter, 0)
-    header_line, _, header, error = next(records)
+    header_line, _, header, error, _text = next(records)
     if header is None:
         raise InvalidInput(f"{file}: cannot read the CSV header (line {header_line}): {error}")
     columns = [h.strip().lower() for h in header]
@@ -451,10 +452,25 @@ def _read_csv(path: Path, file: str) -> Iterator[PartyRow]:
         raise InvalidInput(f"{file}: the header has no 'name' column "
                            f"(found: {excerpt(', '.join(columns))})")
     records = _csv_records(lines, delimiter, len(columns))
-    for line, last, values, error in records:
+    id_col = columns.index("id") if "id" in columns else None
+
+    def record_id(values: list[str] | None, text: str) -> str | None:
+        """The row's id for the errors file, read without quote handling when the row is unreadable."""
+        if id_col is None:
+            return None
+        if values is None:
+            try:
+                values = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+            except csv.Error:
+                return None
+        value = values[id_col].strip().strip('"') if id_col < len(values) else ""
+        return excerpt(value) if value else None
+
+    for line, last, values, error, text in records:
         if values is None:
             early = _take_problems(log, line)
-            yield PartyRow(line, f"line-{line}", None, early + [InputProblem(error or "bad CSV", file=file, line=line)])
+            yield PartyRow(line, f"line-{line}", None, early + [InputProblem(
+                error or "bad CSV", file=file, line=line, record=record_id(None, text))])
             continue
         if not any(v.strip() for v in values):
             continue
@@ -470,7 +486,8 @@ def _read_csv(path: Path, file: str) -> Iterator[PartyRow]:
             extra = values[len(columns):]
             if any(v.strip() for v in extra):
                 yield PartyRow(line, f"line-{line}", None, early + [InputProblem(
-                    f"{len(values)} fields where the header has {len(columns)}", file=file, line=line)])
+                    f"{len(values)} fields where the header has {len(columns)}", file=file, line=line,
+                    record=record_id(values, text))])
                 continue
         party = _flat_row(row, line, file)
         party.problems[:0] = early

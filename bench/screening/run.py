@@ -347,6 +347,11 @@ def threshold_table(res: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(table, key=lambda r: r["threshold"])
 
 
+def startup_note(res: dict[str, Any]) -> str:
+    m = res.get("startup_measured")
+    return f" (re-measured {m['date']} with `--startup-only`, load {m['load_average']})" if m else ""
+
+
 def render(res: dict[str, Any]) -> str:
     lab = res["labelled"]
     y = res["yente"]
@@ -415,8 +420,8 @@ def render(res: dict[str, Any]) -> str:
         f"{sp['ours_p99_ms_wall']} | | | |",
         f"| Pair score (µs per pair, labelled set) | {lab['us_per_pair']['ours']} | {lab['us_per_pair']['logic_v2']} | "
         f"{lab['us_per_pair']['baseline']} | |",
-        f"| Index build (s) | {res['index_build_seconds']} | (uses our index) | n/a | < 30 |",
-        f"| Cold start to first answer, index on disk (s) | {res['cold_start_seconds']} | | | < 1 |",
+        f"| Index build (s){startup_note(res)} | {res['index_build_seconds']} | (uses our index) | n/a | < 30 |",
+        f"| Cold start to first answer, index on disk (s){startup_note(res)} | {res['cold_start_seconds']} | | | < 1 |",
         f"| Peak RSS after loading and building the index (MB) | {res['rss_mb_after_index']:,.0f} | | | < 2,048 |",
         f"| Peak RSS of the whole benchmark process, peers included (MB) | {res['peak_rss_mb']:,.0f} | | | |",
         "",
@@ -440,8 +445,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screening benchmark against logic-v2 and a rapidfuzz baseline")
     parser.add_argument("--quick", action="store_true", help="small samples while iterating")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--startup-only", action="store_true",
+                        help="re-measure only index build and cold start (quiet machine) into the last results")
     args = parser.parse_args(argv)
     ensure_home()
+    if args.startup_only:
+        from interdict.screening import Screener
+
+        res = json.loads((RESULTS / "screening.json").read_text(encoding="utf-8"))
+        screener = Screener.open()
+        res["index_build_seconds"] = build_time(screener)
+        del screener
+        res["cold_start_seconds"] = cold_start()
+        import os
+
+        res["startup_measured"] = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                                   "load_average": round(os.getloadavg()[0], 1)}
+        (RESULTS / "screening.json").write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (RESULTS / "screening.md").write_text(render(res), encoding="utf-8")
+        print(render(res))
+        return 0
     from importlib.metadata import version
 
     from interdict.screening import Screener

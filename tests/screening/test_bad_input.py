@@ -163,7 +163,8 @@ def test_long_header_is_not_echoed_whole(tmp_path):
     path = write(tmp_path / "p.csv", "d" * 5000 + "\n1\n")
     with pytest.raises(InvalidInput, match="no 'name' column") as info:
         list(read_parties(path))
-    assert len(str(info.value)) < 200
+    # The file's own path is named in full; only the echoed header must be short.
+    assert len(str(info.value).replace(str(path), "")) < 200
 
 
 def test_unknown_extension_names_the_real_option(tmp_path):

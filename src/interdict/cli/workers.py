@@ -65,29 +65,29 @@ def screen(
     if not no_screening:
         screener, why = open_default_screener()
         if why:
-            err_console.print(f"[yellow]Note:[/] {why}")
+            err_console.print(f"[yellow]Note:[/] {why}", soft_wrap=True)
     network = None
     if network_records:
         from interdict.network.analyze import analyze
 
         network = analyze(network_records, use_lists=not no_screening)
         for note in network.notes:
-            err_console.print(f"[yellow]Network:[/] {note}", highlight=False)
+            err_console.print(f"[yellow]Network:[/] {note}", highlight=False, soft_wrap=True)
     result = screen_contractors(profiles, events, screener=screener, as_of=when, events_format=events_format,
                                 network=network)
     if output is not None:
         n = write_results(result, output, pseudonymiser=pseudonymiser)
-        err_console.print(f"Wrote {n} rows to {output}")
+        err_console.print(f"Wrote {n} rows to {output}", soft_wrap=True)
     if report is not None:
         write_report(result, report, pseudonymiser=pseudonymiser)
-        err_console.print(f"Wrote report to {report}")
+        err_console.print(f"Wrote report to {report}", soft_wrap=True)
     stats = result.stats
     for problem in result.problems[:10]:
-        err_console.print(f"[yellow]Input:[/] {problem}", highlight=False)
+        err_console.print(f"[yellow]Input:[/] {problem}", highlight=False, soft_wrap=True)
     if len(result.problems) > 10:
-        err_console.print(f"[yellow]Input:[/] ... {len(result.problems) - 10} more problems (see --output)")
+        err_console.print(f"[yellow]Input:[/] ... {len(result.problems) - 10} more problems (see --output)", soft_wrap=True)
     for note in result.notes:
-        err_console.print(f"[dim]Note: {note}[/]", highlight=False)
+        err_console.print(f"[dim]Note: {note}[/]", highlight=False, soft_wrap=True)
     summary = f"{stats['profiles']} contractors, {stats['flagged']} flagged ({stats['blocked']} block), " \
               f"{stats['clusters']} clusters"
     if "events_read" in stats:

@@ -10,6 +10,7 @@ the user's real data home: ``INTERDICT_HOME`` is forced into a temporary directo
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -21,3 +22,8 @@ os.environ["INTERDICT_HOME"] = _SESSION_HOME
 @pytest.fixture(scope="session")
 def session_home() -> str:
     return _SESSION_HOME
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove this process's temporary data home (each xdist worker has its own)."""
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)

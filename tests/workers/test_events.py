@@ -163,3 +163,44 @@ def test_jsonl_bad_lines_fall_back_per_chunk_with_exact_lines(tmp):
     assert agg.n.tolist() == [6, 1]
     assert [p.line for p in problems.problems] == [3]
     assert agg.lines["first"].tolist() == [1, 6]
+
+
+def _alerts_at_block_sizes(tmp_path, monkeypatch, fmt):
+    """Alerts for the demo population read whole, then read in 4 KB blocks of whole lines."""
+    import csv as _csv
+    import json as _json
+
+    from interdict.demo import sample_path
+    from interdict.workers.screen import screen_contractors
+
+    source = sample_path("contractor-events.csv")
+    if fmt == "jsonl":
+        path = tmp_path / "events.jsonl"
+        with open(source, encoding="utf-8") as fh, open(path, "w", encoding="utf-8") as out:
+            for row in _csv.DictReader(fh):
+                out.write(_json.dumps(row) + "\n")
+        source = path
+
+    def run():
+        result = screen_contractors(sample_path("contractors.jsonl"), source, screener=None)
+        return [(a.subject, round(a.score, 6), a.level, sorted(r.rule_id for r in a.reasons)) for a in result.alerts]
+
+    whole = run()
+    monkeypatch.setattr(events_mod, "CSV_CHUNK_BYTES", 4096)
+    return whole, run()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_block_boundaries_do_not_change_the_levels(tmp_path, monkeypatch, fmt):
+    whole, small = _alerts_at_block_sizes(tmp_path, monkeypatch, fmt)
+    assert [(s, lvl) for s, _, lvl, _ in small] == [(s, lvl) for s, _, lvl, _ in whole]
+    assert any(level != "clear" for _, _, level, _ in whole)
+
+
+@pytest.mark.xfail(strict=True, reason="known bug, not yet diagnosed: read in 4 KB blocks, the demo population "
+                   "loses one NET-01 reason (multi-country logins) that whole-file reading finds; the state "
+                   "carried from block to block is incomplete")
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_block_boundaries_do_not_change_the_reasons(tmp_path, monkeypatch, fmt):
+    whole, small = _alerts_at_block_sizes(tmp_path, monkeypatch, fmt)
+    assert [(s, rules) for s, _, _, rules in small] == [(s, rules) for s, _, _, rules in whole]

@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
@@ -765,6 +765,27 @@ def _preview(header: list[str]) -> str:
     return ascii([str(h)[:30] for h in header[:6]])[:200]
 
 
+def _whole_line_chunks(raw: IO[bytes], size: int | None = None) -> Iterator[bytes]:
+    """Blocks of about ``size`` bytes (default ``CSV_CHUNK_BYTES``) that each end at a line end
+    (the last one may not)."""
+    size = size or CSV_CHUNK_BYTES
+    carry = b""
+    while True:
+        block = raw.read(size)
+        data = carry + block
+        if not data:
+            return
+        if block:
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            chunk, carry = data[: cut + 1], data[cut + 1 :]
+        else:
+            chunk, carry = data, b""
+        yield chunk
+
+
 def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
     """Arrow's CSV parser on chunks of whole lines that we read ourselves.
 
@@ -803,20 +824,7 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
         first = raw.readline()  # header (with BOM if any)
         if not first:
             return
-        carry = b""
-        while True:
-            block = raw.read(CSV_CHUNK_BYTES)
-            data = carry + block
-            if not data:
-                break
-            if block:
-                cut = data.rfind(b"\n")
-                if cut < 0:
-                    carry = data
-                    continue
-                chunk, carry = data[: cut + 1], data[cut + 1 :]
-            else:
-                chunk, carry = data, b""
+        for chunk in _whole_line_chunks(raw):
             table = pacsv.read_csv(io.BytesIO(chunk), read_options=read_options, parse_options=parse_options,
                                    convert_options=convert_options)
             if invalid:
@@ -826,8 +834,6 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
                 yield batch, np.arange(line, line + n, dtype=np.int64)
                 line += n
             del table
-            if not block:
-                break
 
 
 def _rows_to_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:
@@ -928,20 +934,7 @@ def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[
 
     line = 1
     with path.open("rb") as raw:
-        carry = b""
-        while True:
-            block = raw.read(CSV_CHUNK_BYTES)
-            data = carry + block
-            if not data:
-                break
-            if block:
-                cut = data.rfind(b"\n")
-                if cut < 0:
-                    carry = data
-                    continue
-                chunk, carry = data[: cut + 1], data[cut + 1 :]
-            else:
-                chunk, carry = data, b""
+        for chunk in _whole_line_chunks(raw):
             n_lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
             table = None
             if not chunk.startswith((b"\n", b"\r")) and b"\n\n" not in chunk and b"\n\r\n" not in chunk:
@@ -970,8 +963,6 @@ def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[
                     row += batch.num_rows
             del table
             line += n_lines
-            if not block:
-                break
 
 
 def _parquet(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:

@@ -42,18 +42,37 @@ class Backend(ABC):
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         return self.execute(sql, params).fetchone()
 
-    @abstractmethod
+    #: The statement that opens a transaction in this backend's dialect.
+    begin_sql = "BEGIN"
+
     def cursor_iter(self, sql: str, params: Sequence[Any] = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
         """Stream rows of a query on its own cursor (safe while other statements run)."""
+        cur = self.connection.cursor()
+        try:
+            self._execute_on(cur, sql, list(params))
+            while True:
+                rows = cur.fetchmany(batch)
+                if not rows:
+                    break
+                yield from rows
+        finally:
+            cur.close()
 
-    @abstractmethod
-    def begin(self) -> None: ...
+    def _execute_on(self, cursor: Any, sql: str, params: list[Any]) -> None:
+        """Run ``sql`` on ``cursor``; a backend whose driver wants another placeholder style overrides this."""
+        cursor.execute(sql, params)
 
-    @abstractmethod
-    def commit(self) -> None: ...
+    def begin(self) -> None:
+        self.connection.execute(self.begin_sql)
 
-    @abstractmethod
-    def rollback(self) -> None: ...
+    def commit(self) -> None:
+        self.connection.execute("COMMIT")
+
+    def rollback(self) -> None:
+        try:
+            self.connection.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - nothing to roll back
+            pass
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -78,6 +97,8 @@ class Backend(ABC):
 
 class DuckDBBackend(Backend):
     """Embedded DuckDB file (one writer process at a time; DuckDB's own file lock)."""
+
+    begin_sql = "BEGIN TRANSACTION"
 
     name = "duckdb"
 
@@ -113,30 +134,6 @@ class DuckDBBackend(Backend):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._conn.execute(sql, list(params))
-
-    def cursor_iter(self, sql: str, params: Sequence[Any] = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
-        cur = self._conn.cursor()
-        try:
-            cur.execute(sql, list(params))
-            while True:
-                rows = cur.fetchmany(batch)
-                if not rows:
-                    break
-                yield from rows
-        finally:
-            cur.close()
-
-    def begin(self) -> None:
-        self._conn.execute("BEGIN TRANSACTION")
-
-    def commit(self) -> None:
-        self._conn.execute("COMMIT")
-
-    def rollback(self) -> None:
-        try:
-            self._conn.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001 - nothing to roll back
-            pass
 
     def bulk_insert(self, table: str, columns: list[str], rows: dict[str, list[Any]]) -> None:
         import pyarrow as pa

@@ -12,7 +12,7 @@ strings; literal ``%`` are doubled). Bulk inserts use ``COPY``. Sessions run in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from interdict.exc import StoreError
@@ -72,35 +72,13 @@ class PostgresBackend(Backend):
             return self._conn.execute(translate(sql), params)
         return self._conn.execute(sql)
 
-    def cursor_iter(self, sql: str, params: Sequence[Any] = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
-        # A client-side cursor holds the whole result once executed, so other statements can run
-        # on the connection while this is consumed.
-        cur = self._conn.cursor()
-        try:
-            params = list(params)
-            if params:
-                cur.execute(translate(sql), params)
-            else:
-                cur.execute(sql)
-            while True:
-                rows = cur.fetchmany(batch)
-                if not rows:
-                    break
-                yield from rows
-        finally:
-            cur.close()
-
-    def begin(self) -> None:
-        self._conn.execute("BEGIN")
-
-    def commit(self) -> None:
-        self._conn.execute("COMMIT")
-
-    def rollback(self) -> None:
-        try:
-            self._conn.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001 - nothing to roll back
-            pass
+    def _execute_on(self, cursor: Any, sql: str, params: list[Any]) -> None:
+        # psycopg's default cursor is client-side: it holds the whole result once executed, so
+        # cursor_iter can be consumed while other statements run on the connection.
+        if params:
+            cursor.execute(translate(sql), params)
+        else:
+            cursor.execute(sql)
 
     def bulk_insert(self, table: str, columns: list[str], rows: dict[str, list[Any]]) -> None:
         data = zip(*(rows[c] for c in columns), strict=True)

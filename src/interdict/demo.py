@@ -64,15 +64,14 @@ def run_demo(output: str | Path, *, log: Any = print) -> list[DemoStep]:
     from interdict.trade.shipments import screen_file as screen_shipments_file
 
     trade_out, trade_report = out / "shipments.jsonl", out / "shipments.html"
-    result = screen_shipments_file(sample_path("shipments.csv"), output=trade_out, report=trade_report,
-                                   screener=screener, title="interdict demo: sample shipments")
+    screen_shipments_file(sample_path("shipments.csv"), output=trade_out, report=trade_report,
+                          screener=screener, title="interdict demo: sample shipments")
     trade_rows = [json.loads(line) for line in trade_out.read_text(encoding="utf-8").splitlines() if line.strip()]
     steps.append(DemoStep("trade", f"{len(trade_rows)} shipments screened", [trade_out, trade_report],
                           _levels(trade_rows)))
-    del result
 
     log("Analysing the sample company registry ...")
-    from interdict.network.analyze import analyze
+    from interdict.network.analyze import LIST_PREFIXES, analyze
     from interdict.network.draw import draw
 
     analysis = analyze([sample_path("registry.ftm.jsonl"), sample_path("network-shipments.csv")], screener=screener)
@@ -82,8 +81,7 @@ def run_demo(output: str | Path, *, log: Any = print) -> list[DemoStep]:
             fh.write(json.dumps({"entity_id": alert.subject, **alert.to_row()}, ensure_ascii=False) + "\n")
     net_rows = [a.to_row() for a in analysis.alerts]
     outputs = [net_out]
-    flagged = [a for a in analysis.alerts if a.level.value != "clear" and not a.subject.startswith(
-        ("un_sc-", "us_ofac_sdn-", "us_ofac_cons-", "us_csl-"))]
+    flagged = [a for a in analysis.alerts if a.level.value != "clear" and not a.subject.startswith(LIST_PREFIXES)]
     if flagged:
         top = max(flagged, key=lambda a: a.score)
         outputs.extend(draw(analysis, top.subject, out / "network-top"))

@@ -21,7 +21,7 @@ from interdict.audit.db import ServiceDB, open_service_db
 from interdict.config import Settings, get_settings
 from interdict.exc import InterdictError, InvalidInput
 
-__all__ = ["create_app", "ServiceState"]
+__all__ = ["create_app", "create_server_app", "ServiceState"]
 
 DESCRIPTION = """
 Screen parties against the official sanctions lists (UN Security Council, OFAC SDN and non-SDN,
@@ -63,10 +63,14 @@ class ServiceState:
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, *, load: bool = True,
-               watch_seconds: float = 60.0) -> FastAPI:
-    """Build the app; the engine loads in the background unless one is given already loaded."""
+               watch_seconds: float = 60.0, settle_heap: bool = False) -> FastAPI:
+    """Build the app; the engine loads in the background unless one is given already loaded.
+
+    ``settle_heap``: once loaded, freeze the heap and tune the garbage collector (:mod:`.heap`);
+    for a serving process only (``interdict serve`` uses :func:`create_server_app`)."""
     settings = settings or get_settings()
     engine = engine or Engine(settings)
+    engine.settle_heap = settle_heap
     state = ServiceState(settings, open_service_db(settings), engine)
 
     @asynccontextmanager
@@ -99,4 +103,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     app.include_router(routes_match.router)
     app.include_router(routes_service.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    return app
+
+
+#: Set by ``interdict serve --workers N`` (N > 1): the file where workers share connection counts.
+BALANCE_ENV = "INTERDICT_SERVE_BALANCE_FILE"
+
+
+def create_server_app() -> FastAPI:
+    """The uvicorn factory of ``interdict serve`` (one call per worker process): the app with the
+    serving process's heap settings (:mod:`.heap`) and, with several workers, keep-alive
+    connections evened out across them (:mod:`.balance`)."""
+    import os
+
+    app = create_app(settle_heap=True)
+    path = os.environ.get(BALANCE_ENV)
+    if path:
+        from interdict.api.balance import ConnectionBalance
+
+        app.add_middleware(ConnectionBalance, path=path)
     return app

@@ -150,6 +150,8 @@ class Engine:
         self._swap = threading.Lock()
         self.fingerprint: str | None = None
         self.has_store = False
+        #: set by the serving process: freeze the loaded heap and tune the collector (api.heap)
+        self.settle_heap = False
 
     # -- loading -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -194,14 +196,57 @@ class Engine:
             screener = Screener.open(self.settings, store=store, auto_load=False)
             fingerprint = str(store.fingerprint())
             screener.list_versions()  # cached now, while the store is open
-            self._attach(screener, store, None, list_versions_of(store))
+            self._attach(screener, store, None, list_versions_of(store), ready=False)
             self.fingerprint = fingerprint
         finally:
             store.close()
         self.screener.store = None
         self.store = None
         self.has_store = True
+        self.warm()
+        if self.settle_heap:
+            from interdict.api import heap
+
+            heap.settle()
+        self.ready = True
         self.load_seconds = time.monotonic() - started
+
+    #: One name per script and shape the normalisers treat apart: screening them once, before the
+    #: worker says ready, imports and builds what the first such request would otherwise pay for
+    #: while every other request of that worker waits (pypinyin's phrase tables alone take ~1 s).
+    WARM_QUERIES: tuple[dict[str, Any], ...] = (
+        {"schema": "Person", "properties": {"name": ["Kim Jong Un"], "birthDate": ["1984-01-08"],
+                                            "nationality": ["kp"]}},
+        {"schema": "Person", "properties": {"name": ["김정은"]}},
+        {"schema": "Person", "properties": {"name": ["金正恩"]}},
+        {"schema": "Person", "properties": {"name": ["Ким Чен Ын"]}},
+        {"schema": "Person", "properties": {"name": ["محمد علي"]}},
+        {"schema": "Person", "properties": {"name": ["Müller-Lüdenscheidt José Nguyễn Văn"]}},
+        {"schema": "Person", "properties": {"name": ["佐々木 裕太"]}},
+        {"schema": "Person", "properties": {"name": ["さとう ゆうた カタカナ"]}},
+        {"schema": "Person", "properties": {"name": ["Αλέξανδρος Παπαδόπουλος"]}},
+        {"schema": "Person", "properties": {"name": ["דוד כהן"]}},
+        {"schema": "Person", "properties": {"name": ["สมชาย ใจดี"]}},
+        {"schema": "Person", "properties": {"name": ["राहुल शर्मा"]}},
+        {"schema": "Person", "properties": {"name": ["გიორგი ბერიძე Արամ Պետրոսյան"]}},
+        {"schema": "Company", "properties": {"name": ["Korea Mining Development Trading Corporation"],
+                                             "jurisdiction": ["kp"]}},
+        {"schema": "Company", "properties": {"name": ["大连海博国际货运代理有限公司"]}},
+        {"schema": "Company", "properties": {"name": ["ООО Ромашка"]}},
+        {"schema": "Vessel", "properties": {"name": ["Chon Ma San"], "imoNumber": ["8660313"]}},
+        {"schema": "LegalEntity", "properties": {"name": ["KKBC"], "registrationNumber": ["1234567"]}},
+    )
+
+    def warm(self) -> None:
+        """Screen :attr:`WARM_QUERIES` through the request path once (errors are logged, not raised)."""
+        for query in self.WARM_QUERIES:
+            try:
+                result = self.screener.screen(query, limit=5, dataset="default")
+                for x in result.results:
+                    self.brief(x.id)
+                    to_yente_explanations(x.explanations or {})
+            except Exception:  # noqa: BLE001 - a warm-up failure must not stop the server
+                log.exception("warm-up query %r failed", query)
 
     @contextmanager
     def open_store(self) -> Iterator[Any]:
@@ -231,7 +276,13 @@ class Engine:
         fresh = Engine(self.settings)
         fresh.load()
         with self._swap:
-            self.__dict__.update({k: v for k, v in fresh.__dict__.items() if k not in ("_thread", "_swap", "_watch")})
+            self.__dict__.update({k: v for k, v in fresh.__dict__.items()
+                                  if k not in ("_thread", "_swap", "_watch", "settle_heap")})
+        del fresh
+        if self.settle_heap:
+            from interdict.api import heap
+
+            heap.reclaim()
 
     def watch(self, interval: float = 60.0) -> None:
         """Background check for new list versions every ``interval`` seconds; reload when they change."""
@@ -263,7 +314,7 @@ class Engine:
         return engine
 
     def _attach(self, screener: Any, store: Any, entities: Iterable[Any] | None,
-                versions: dict[str, dict[str, Any]]) -> None:
+                versions: dict[str, dict[str, Any]], ready: bool = True) -> None:
         """Keep each entity's FtM JSON as text (parsed on first use) and the reverse links.
 
         With a store, rows are read straight from it (no FtM object per entity: loading is several
@@ -309,7 +360,8 @@ class Engine:
                         "algorithm": screener.algorithm_info()}
         self.versions = [{"source": s, **info} for s, info in sorted(versions.items())]
         self.loaded_at = time.time()
-        self.ready = True
+        if ready:
+            self.ready = True
 
     @staticmethod
     def _history(store: Any, ents: Mapping[str, Any]) -> dict[str, tuple[str | None, str | None, str | None]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import os
+from pathlib import Path
 
 import typer
 
@@ -38,9 +40,25 @@ def serve_command(
                           "Create one: interdict keys create --label me --role admin")
     console.print(f"interdict API on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); "
                   f"service database {db.describe()}")
-    uvicorn.run("interdict.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=access_log, timeout_graceful_shutdown=10,
-                http="auto", loop="auto")  # httptools and uvloop when installed (they are dependencies)
+    balance = None
+    if workers > 1:  # the workers share their connection counts through this file (api.balance)
+        from interdict.api.app import BALANCE_ENV
+        from interdict.config import get_settings
+
+        run = get_settings().home / "run"
+        for stale in run.glob("balance-*"):  # left by a server that was killed
+            pid = stale.name.removeprefix("balance-")
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                stale.unlink(missing_ok=True)
+        balance = run / f"balance-{os.getpid()}"
+        os.environ[BALANCE_ENV] = str(balance)
+    try:
+        uvicorn.run("interdict.api.app:create_server_app", factory=True, host=host, port=port, workers=workers,
+                    log_level=log_level, access_log=access_log, timeout_graceful_shutdown=10,
+                    http="auto", loop="auto")  # httptools and uvloop when installed (they are dependencies)
+    finally:
+        if balance is not None:
+            balance.unlink(missing_ok=True)
 
 
 def rescreen_command(

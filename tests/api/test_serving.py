@@ -1,0 +1,101 @@
+"""Serving-process mechanics of `interdict serve`: heap freezing, connection balancing, warm-up."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import subprocess
+import sys
+
+from interdict.api import heap
+from interdict.api.balance import ConnectionBalance
+from interdict.api.engine import Engine
+
+
+def test_settle_freezes_the_loaded_heap_and_refreezes_after_full_collections():
+    try:
+        heap.settle()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and heap.stats()["policy"]
+        kept = [[i] for i in range(5000)]  # long-lived objects made after loading (caches)
+        gc.collect()  # a full collection: what survives it is frozen too
+        assert gc.get_freeze_count() >= frozen + 5000
+        assert heap.stats()["refreezes"] >= 1
+        cycle: list = []
+        cycle.append(cycle)  # cyclic garbage made afterwards is still collected
+        del cycle
+        assert gc.collect() >= 1
+        heap.reclaim()
+        assert gc.get_freeze_count() >= frozen
+        del kept
+    finally:
+        heap.uninstall()
+    assert gc.get_freeze_count() == 0 and not heap.stats()["policy"]
+
+
+def test_warm_up_queries_screen_without_error(engine):
+    for query in Engine.WARM_QUERIES:
+        engine.screener.screen(query, limit=5, dataset="default")
+
+
+def _other_worker(path, count: int) -> subprocess.Popen:
+    """A real second process holding a slot of the shared file with ``count`` connections."""
+    code = (
+        "import sys, time\n"
+        "from interdict.api.balance import ConnectionBalance\n"
+        "b = ConnectionBalance(None, sys.argv[1]); b._attach()\n"
+        "b._q[b._slot * 2 + 1] = int(sys.argv[2])\n"
+        "print('ready', flush=True); time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(count)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def _serve(balance: ConnectionBalance, client: tuple[str, int]) -> dict[bytes, bytes]:
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def send(message):
+        sent.append(message)
+
+    balance.app = app
+    asyncio.run(balance({"type": "http", "client": client, "headers": []}, None, send))
+    return dict(sent[0]["headers"])
+
+
+def test_crowded_worker_closes_connections_until_even(tmp_path):
+    path = tmp_path / "balance"
+    other = _other_worker(path, 2)  # the other worker serves 2 connections
+    try:
+        mine = ConnectionBalance(None, path, min_interval=0.0)
+        closed = [port for port in range(10) if _serve(mine, ("127.0.0.1", 40000 + port)).get(b"connection") == b"close"]
+        # 10 clients came here: connections beyond the average + slack were told to reconnect
+        assert closed and mine.closed == len(closed)
+        assert sorted(mine.counts()) == [2, 10 - len(closed)]
+        assert 10 - len(closed) - 2 == mine.slack  # closed until no more than slack above the other
+        # once even, nothing more is closed
+        assert _serve(mine, ("127.0.0.1", 40000)).get(b"connection") is None
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_balanced_workers_close_nothing_and_dead_workers_are_forgotten(tmp_path):
+    path = tmp_path / "balance"
+    other = _other_worker(path, 5)
+    mine = ConnectionBalance(None, path, min_interval=0.0)
+    try:
+        assert all(_serve(mine, ("10.0.0.1", 1000 + p)).get(b"connection") is None for p in range(5))
+    finally:
+        other.kill()
+        other.wait()
+    mine._prune(mine._last_prune + 1)  # the other process died: its slot is cleared
+    assert mine.counts() == [5]
+    fresh = ConnectionBalance(None, path)  # a replacement worker may take a dead worker's slot
+    fresh._attach()
+    assert os.getpid() in {fresh._q[i * 2] for i in range(4)}

@@ -13,6 +13,10 @@ from interdict.api.balance import ConnectionBalance
 from interdict.api.engine import Engine
 
 
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"ApiKey {token}"}
+
+
 def test_settle_freezes_the_loaded_heap_and_refreezes_after_full_collections():
     try:
         heap.settle()
@@ -99,3 +103,20 @@ def test_balanced_workers_close_nothing_and_dead_workers_are_forgotten(tmp_path)
     fresh = ConnectionBalance(None, path)  # a replacement worker may take a dead worker's slot
     fresh._attach()
     assert os.getpid() in {fresh._q[i * 2] for i in range(4)}
+
+
+def test_key_revoked_in_another_process_is_refused_on_the_next_request(client, tokens, api_settings):
+    kumsan = {"queries": {"a": {"schema": "Company", "properties": {"name": ["Korea Kumsan Trading Corporation"]}}}}
+    r = client.post("/admin/keys", json={"label": "elsewhere", "role": "screener"}, headers=auth(tokens["admin"]))
+    token, key_id = r.json()["token"], r.json()["key_id"]
+    for _ in range(2):  # verified once, then answered from this worker's key cache
+        assert client.post("/match/default", json=kumsan, headers=auth(token)).status_code == 200
+    exe = os.path.join(os.path.dirname(sys.executable), "interdict")
+    cmd = [exe] if os.path.exists(exe) else [sys.executable, "-m", "interdict.cli.main"]
+    done = subprocess.run([*cmd, "keys", "revoke", key_id], env={**os.environ, "INTERDICT_HOME": str(api_settings.home)},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    r = client.post("/match/default", json=kumsan, headers=auth(token))
+    assert r.status_code == 401 and "revoked" in r.json()["detail"]
+    # other keys keep working (their cache entries are verified again once)
+    assert client.post("/match/default", json=kumsan, headers=auth(tokens["screener"])).status_code == 200

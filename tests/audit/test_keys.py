@@ -52,3 +52,15 @@ def test_missing_key_message_names_every_accepted_header(service_db, settings):
         keys.authenticate(service_db, None, settings)
     for form in ("Authorization: ApiKey <key>", "Authorization: Bearer <key>", "X-API-Key: <key>"):
         assert form in str(info.value)
+
+
+def test_revocation_bumps_the_keys_generation(service_db, settings):
+    assert keys.keys_generation(service_db) == 0
+    a, _ = keys.create_key(service_db, label="a", role="screener", created_by="t", settings=settings)
+    b, _ = keys.create_key(service_db, label="b", role="screener", created_by="t", settings=settings)
+    assert keys.keys_generation(service_db) == 0  # creating a key invalidates no cache
+    keys.revoke_key(service_db, a.key_id, revoked_by="t")
+    assert keys.keys_generation(service_db) == 1
+    keys.revoke_key(service_db, b.key_id, revoked_by="t")
+    keys.revoke_key(service_db, b.key_id, revoked_by="t")  # already revoked: nothing changes
+    assert keys.keys_generation(service_db) == 2

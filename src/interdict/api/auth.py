@@ -4,8 +4,9 @@ Keys are accepted as ``Authorization: Bearer <key>``, ``Authorization: ApiKey <k
 OpenSanctions hosted API uses, so yente clients configured with a key work) or ``X-API-Key: <key>``.
 Missing or wrong key: 401; a valid key whose role is too low: 403.
 
-The dependencies are ``async``: the key lookup is one indexed read (microseconds), and running it on
-the event loop saves a thread-pool hop per request.
+The dependencies are ``async``: the checks are indexed reads (microseconds), and running them on
+the event loop saves a thread-pool hop per request. A revoked key is refused from the next request
+on, in every worker (see ``keys_generation``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from interdict.audit.keys import ApiKey, authenticate, role_allows
+from interdict.audit.keys import ApiKey, authenticate, keys_generation, role_allows
 from interdict.exc import Forbidden
 
 _bearer = HTTPBearer(auto_error=False, description="API key as 'Bearer <key>' (or 'ApiKey <key>').")
@@ -38,44 +39,47 @@ async def current_key(
         elif bearer is not None:
             token = bearer.credentials
     state = request.app.state.service
-    key = _cached(token)
+    generation = keys_generation(state.db)
+    key = _cached(token, generation)
     if key is None:
         key = authenticate(state.db, token, state.settings)
-        _remember(token, key)
+        _remember(token, key, generation)
     request.state.key = key
     return key
 
 
-# A verified key is remembered for a few seconds per worker (one database read and HMAC saved per
-# request). Revoking through the API forgets it at once in that worker; a revocation elsewhere
-# (CLI, another worker) takes effect within AUTH_CACHE_SECONDS. Failures are never cached.
-AUTH_CACHE_SECONDS = 5.0
-_CACHE: dict[str, tuple[float, ApiKey]] = {}
+# A verified key is remembered per worker (saves the key row read and the HMAC on each request), but
+# only while the service database's keys generation is unchanged: a revocation anywhere (CLI, another
+# worker, another machine on PostgreSQL) bumps it in the revoking transaction, and the next request in
+# every worker reads the new value (one indexed read) and verifies again. AUTH_CACHE_SECONDS only
+# bounds how long an unused entry lives. Failures are never cached.
+AUTH_CACHE_SECONDS = 300.0
+_CACHE: dict[str, tuple[float, int, ApiKey]] = {}
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _cached(token: str | None) -> ApiKey | None:
+def _cached(token: str | None, generation: int) -> ApiKey | None:
     if not token:
         return None
     hit = _CACHE.get(_digest(token))
-    if hit is None or hit[0] < time.monotonic():
+    if hit is None or hit[0] < time.monotonic() or hit[1] != generation:
         return None
-    return hit[1]
+    return hit[2]
 
 
-def _remember(token: str | None, key: ApiKey) -> None:
+def _remember(token: str | None, key: ApiKey, generation: int) -> None:
     if token:
         if len(_CACHE) > 10_000:
             _CACHE.clear()
-        _CACHE[_digest(token)] = (time.monotonic() + AUTH_CACHE_SECONDS, key)
+        _CACHE[_digest(token)] = (time.monotonic() + AUTH_CACHE_SECONDS, generation, key)
 
 
 def forget_key(key_id: str) -> None:
     """Drop cached verifications of a key (called when it is revoked)."""
-    for digest, (_, key) in list(_CACHE.items()):
+    for digest, (_, _, key) in list(_CACHE.items()):
         if key.key_id == key_id:
             _CACHE.pop(digest, None)
 

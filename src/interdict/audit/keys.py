@@ -26,7 +26,8 @@ from interdict.audit.trail import NewRecord, append, now_iso
 from interdict.config import Settings, get_settings
 from interdict.exc import InvalidInput, NotFound, Unauthorized
 
-__all__ = ["Role", "ApiKey", "create_key", "list_keys", "revoke_key", "authenticate", "role_allows"]
+__all__ = ["Role", "ApiKey", "create_key", "list_keys", "revoke_key", "authenticate", "role_allows",
+           "keys_generation"]
 
 PREFIX = "idk_"
 
@@ -131,9 +132,19 @@ def revoke_key(db: ServiceDB, key_id: str, *, revoked_by: str) -> ApiKey:
             raise NotFound(f"no API key {key_id!r}")
         if row[0] is None:
             db.execute("UPDATE api_keys SET revoked_at = ? WHERE key_id = ?", (now_iso(), key_id))
+            # in the same transaction: every worker's key cache sees the change on its next request
+            db.execute("INSERT INTO service_state (name, value) VALUES ('keys_generation', 1) "
+                       "ON CONFLICT (name) DO UPDATE SET value = service_state.value + 1")
     append(db, NewRecord("key", revoked_by, "admin", {"action": "revoke", "key_id": key_id},
                          subject=f"key:{key_id}"))
     return next(k for k in list_keys(db) if k.key_id == key_id)
+
+
+def keys_generation(db: ServiceDB) -> int:
+    """A counter that changes whenever a key is revoked (0 before the first revocation): one indexed
+    read, cheap enough for every request, so caches of verified keys can be trusted only while it holds."""
+    row = db.fetchone("SELECT value FROM service_state WHERE name = 'keys_generation'")
+    return int(row[0]) if row else 0
 
 
 def authenticate(db: ServiceDB, token: str | None, settings: Settings | None = None) -> ApiKey:

@@ -72,6 +72,12 @@ DDL: list[str] = [
         resolved_why TEXT,
         PRIMARY KEY (customer_id, entity_id)
     )""",
+    # Small counters shared by every process: ``keys_generation`` goes up with each key revocation, so
+    # a worker's cache of verified keys knows at once that it must check again.
+    """CREATE TABLE IF NOT EXISTS service_state (
+        name TEXT PRIMARY KEY,
+        value BIGINT NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS rescreen_runs (
         run_id BIGINT PRIMARY KEY,
         started_at TEXT NOT NULL,

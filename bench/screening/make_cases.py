@@ -18,6 +18,8 @@ Categories (``category`` column) and how each is made:
 - ``typo`` (1): one or two character edits in the longer tokens.
 - ``reorder`` (1): tokens in another order (given name first, surname first).
 - ``legal_form`` (1): company names with the legal form spelt differently or dropped.
+- ``extended`` (1): an organisation's listed name followed by a place or unit ("..., PYONGYANG",
+  "... HONG KONG BRANCH"), as invoices write it.
 - ``dob_agree`` (1) / ``dob_conflict`` (0): the listed name with the listed birth date, or with a
   birth date 15+ years away (a namesake).
 - ``lookalike`` (0): the listed name with its most distinctive token replaced (another given name,
@@ -337,6 +339,19 @@ def main(argv: list[str] | None = None) -> None:
             continue
         add("recombined", q, by_id[person_ids[best[2]]], 0, "WEAK")
         made += 1
+    # extended (1): an organisation's listed name with a place or unit after it, as invoices and
+    # registries write it ("KOREA RYONBONG GENERAL CORPORATION, PYONGYANG", "... CO LTD LIAONING
+    # BRANCH"). Its own random stream. The committed cases.csv has these rows appended to the set
+    # made before the category existed: a fresh run samples the other categories differently,
+    # because the store's entity order is not fixed across list loads.
+    ext_rng = random.Random(SEED + 1)
+    tails = ["PYONGYANG", "DANDONG", "SHENYANG BRANCH", "HONG KONG BRANCH", "DUBAI", "MOSCOW OFFICE",
+             "LIAONING", "REPRESENTATIVE OFFICE", "BEIJING", "VLADIVOSTOK", "TEHRAN", "ISTANBUL BRANCH"]
+    multi = [e for e in orgs if len(words(LEGAL_WORDS.sub("", e.get("name")[0]))) >= 2]
+    for e in ext_rng.sample(multi, min(n // 2, len(multi))):
+        name = e.get("name")[0]
+        sep = ", " if ext_rng.random() < 0.5 else " "
+        add("extended", f"{name}{sep}{ext_rng.choice(tails)}", e, 1, "MEDIUM")
     # dedupe by case id, keep order
     seen = set()
     unique = []

@@ -59,3 +59,30 @@ def test_roundtrip(tmp_path):
     again = load_calibration(path)
     assert again.weights == pytest.approx(cal.weights)
     assert again.bias == cal.bias
+    assert len(again.knots) == len(cal.knots)
+    for (x1, y1), (x2, y2) in zip(again.knots, cal.knots, strict=True):
+        assert x1 == pytest.approx(x2, abs=1e-5) and y1 == pytest.approx(y2, abs=1e-5)
+
+
+def test_isotonic_map_is_monotone_and_follows_the_observed_share():
+    from interdict.matching.calibrate import fit_isotonic
+
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(0, 1, 4000)
+    # an over-confident score: the true share of matches is scores**3
+    labels = (rng.uniform(0, 1, 4000) < scores**3).astype(float)
+    knots = fit_isotonic(scores, labels)
+    xs, ys = zip(*knots, strict=True)
+    assert list(xs) == sorted(xs) and list(ys) == sorted(ys)
+    assert xs[0] == 0.0 and xs[-1] == 1.0
+    assert abs(np.interp(0.5, xs, ys) - 0.125) < 0.06
+    assert abs(np.interp(0.9, xs, ys) - 0.729) < 0.08
+
+
+def test_mapped_scores_still_rank():
+    from interdict.matching.calibrate import Calibration
+
+    cal = Calibration({}, 0.0, knots=[(0.0, 0.1), (0.5, 0.5), (0.6, 0.5), (1.0, 1.0)])
+    # a flat step of the map still orders different evidence
+    assert cal.calibrate(0.52) < cal.calibrate(0.58)
+    assert cal.calibrate(0.0) >= 0.0 and cal.calibrate(1.0) <= 1.0

@@ -104,3 +104,86 @@ def test_compare_dates(q, c, match, mismatch):
 )
 def test_compare_countries(q, c, expected):
     assert compare_countries(q, c) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "short_typos", "expected"),
+    [
+        ("mtuq", "matuq", True, 0.8),  # a letter dropped inside a five-letter word
+        ("kina", "kaina", True, 0.8),
+        ("chen", "cheng", True, 0.0),  # at the end it makes another name
+        ("chen", "cohen", True, 0.8),  # the shape of a typo...
+        ("chen", "cohen", False, 0.0),  # ...but not when the query word is a word of its own
+        ("mtuq", "matuq", False, 0.0),
+    ],
+)
+def test_short_word_typos(a, b, short_typos, expected):
+    assert token_similarity(a, b, short_typos=short_typos) == pytest.approx(expected)
+
+
+def _evidence(query: str, listed: str, schema: str = "Person"):
+    q, c = make_forms(query, schema)[0], make_forms(listed, schema)[0]
+    return q, c, compare_forms(q, [1.0] * len(q.keys), c, [1.0] * len(c.keys))
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "person", "expected"),
+    [
+        ("Stephen Smith", "Stephen Edward Smith", True, True),  # a middle name left out
+        ("Michael Miller", "Scott Michael Miller", True, False),  # another first name
+        ("Michael Williams", "William Michael Johnson", True, False),  # another surname
+        ("Li Hao", "Li Hao Chen", True, False),  # Chinese syllables: one fewer is another name
+        ("Young Kim", "Kim Young Chol", True, False),  # Korean likewise
+        ("Congo Futur", "Groupe Congo Futur", False, True),  # an organisation's short name
+    ],
+)
+def test_partial_name(query, listed, person, expected):
+    from interdict.matching.features import partial_name
+
+    q, c, ev = _evidence(query, listed, "Person" if person else "Organization")
+    assert partial_name(q, c, ev, person) is expected
+
+
+def test_partial_name_surname_first_list_allows_any_given_name_missing():
+    from interdict.matching.features import partial_name
+
+    q, c, ev = _evidence("MUPENZI, Pierre", "MUPENZI, General Pierre Bernard")
+    assert partial_name(q, c, ev, True, surname_first=True)
+    assert not partial_name(q, c, ev, True, surname_first=False)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "person", "expected"),
+    [
+        ("Groupe Congo Futur", "Congo Futur", False, True),
+        ("Bojic Zeljko Radoslav", "Bojic Radoslav", True, True),
+        ("Scott Michael Miller", "Michael Miller", True, False),  # the extra token is a first name
+        ("Kim Young Chol", "Kim Young", True, False),
+        ("Congo", "Congo Futur", False, False),
+    ],
+)
+def test_contained_name(query, listed, person, expected):
+    from interdict.matching.features import contained_name
+
+    q, c, ev = _evidence(query, listed, "Person" if person else "Organization")
+    assert contained_name(q, c, ev, person) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("KIM UN JONG", True), ("UN JONG KIM", True), ("JONG UN KIM", False), ("KIM JONG UN", False)],
+)
+def test_order_conflict_korean_given_names(query, expected):
+    from interdict.matching.features import order_conflict
+
+    q = next(f for f in make_forms(query, "Person") if len(f.keys) == 3)
+    c = next(f for f in make_forms("KIM JONG UN", "Person") if len(f.keys) == 3)
+    ev = compare_forms(q, [1.0] * 3, c, [1.0] * 3)
+    assert order_conflict(q, c, ev) is expected
+
+
+def test_order_of_western_names_is_free():
+    from interdict.matching.features import order_conflict
+
+    q, c, ev = _evidence("John Paul Smith", "Paul John Smith")
+    assert not order_conflict(q, c, ev)

@@ -41,6 +41,13 @@ CASES: list[Case] = [
     {"query": "Dandong Hongxiang Industrial Development Co., Ltd.", "expect_id": "us_ofac_sdn-20564", "match": True},
     {"query": "Korea Ryonbong General Corp", "expect_id": "us_ofac_sdn-90003", "match": True},
     {"query": "Kim Jong Sik", "expect_id": "un_sc-KPi.066", "match": True},
+    # the listed name inside a longer one (invoices add a place or a unit), and a misspelt legal form
+    {"query": "Korea Ryonbong General Corporation, Pyongyang", "expect_id": "us_ofac_sdn-90003", "match": True},
+    {"query": "Dandong Hongxiang Industrial Development Co Ltd Liaoning", "expect_id": "us_ofac_sdn-20564",
+     "match": True},
+    {"query": "KOREA RYONBONG GENERAL COPRORATION", "expect_id": "us_ofac_sdn-90003", "match": True},
+    # given-name syllables in another order name another person
+    {"query": "KIM UN JONG", "expect_id": "us_ofac_sdn-20157", "match": False},
     # an exact identifier decides, whatever the name
     {"query": "Sea Star", "identifiers": ["IMO 8660313"], "expect_id": "us_ofac_sdn-23729", "match": True},
     {"query": "Pyongyang Trading", "identifiers": ["RB-778899"], "expect_id": "us_ofac_sdn-90003", "match": True},

@@ -249,3 +249,19 @@ def test_korean_names_in_cyrillic(cyrillic: str, listed: str) -> None:
 def test_russian_names_are_not_read_as_korean() -> None:
     assert {f.kind for f in comparable_forms("Цой Виктор Робертович")} == {"icu"}
     assert {f.kind for f in comparable_forms("Дерипаска Олег Владимирович")} == {"icu"}
+
+
+def test_query_reading_without_place_for_organisations_only():
+    kinds = {f.kind: f.text for f in comparable_forms("LLC Bimeister, Vladivostok", "Company")}
+    assert kinds["before-comma"] == "bimeister"
+    person = {f.kind for f in comparable_forms("KIM, Jong Un", "Person")}
+    assert "before-comma" not in person
+
+
+def test_is_syllabic_name():
+    from interdict.names import is_syllabic_name
+
+    assert is_syllabic_name(("kim", "yong", "chol"))
+    assert is_syllabic_name(("li", "hao", "chen"))
+    assert not is_syllabic_name(("michael", "johnson"))
+    assert not is_syllabic_name(("stephen", "edward", "smith"))

@@ -104,3 +104,31 @@ def test_equal_after_legal_forms(a: str, b: str) -> None:
     rb, fb = strip_legal_form(latin_tokens(b))
     assert ra == rb
     assert legal_form_family(fa) == legal_form_family(fb)
+
+
+@pytest.mark.parametrize(
+    ("name", "rest", "legal"),
+    [
+        ("LMIITED LIABILITY COMPANY ARENDOFF", ("arendoff",), "llc"),
+        ("JOINT STOK COMPANY SOVCOMBANK LIFE", ("sovcombank", "life"), "jsc"),
+        ("CHINA ELECTRONICS CORPORAiION", ("china", "electronics"), "corp"),
+        ("PLUS TECH AUTO SUPPLY COPANY LTD.", ("plus", "tech", "auto", "supply"), "co ltd"),
+        # a word near a legal form but not where forms are removed stays as written
+        ("Compact Disc Company", ("compact", "disc"), "co"),
+    ],
+)
+def test_misspelt_legal_forms_are_removed(name, rest, legal):
+    assert strip_legal_form(name) == (rest, legal)
+
+
+def test_inner_legal_form():
+    from interdict.names.org_types import inner_legal_form
+
+    tokens, _ = strip_legal_form("Korea Ryonbong General Corporation, Pyongyang")
+    assert inner_legal_form(tokens) == (("korea", "ryonbong", "general"), "corp")
+    # a second form in the tail makes one long name, not a company and a place
+    assert inner_legal_form(("makro", "tim", "ltd", "baikal", "co")) is None
+    from interdict.names import comparable_forms
+
+    kinds = {f.kind for f in comparable_forms("Makro Tim Limited Baikal Company", "Company")}
+    assert "before-legal-form" not in kinds

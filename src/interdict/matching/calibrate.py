@@ -8,7 +8,11 @@ sign contradicts the feature's meaning are held at zero (a contradiction can onl
 agreement can only raise it), so the fitted model stays explainable feature by feature.
 
 A logistic model ranks: two strong hits get different scores if their evidence differs, and the
-probability only approaches 1.0 when the evidence does.
+probability only approaches 1.0 when the evidence does. A logistic curve alone is over-confident
+in the middle (pairs at 0.3 were the same party far less often than 30% of the time), so the
+fitted score then goes through a monotone map (``knots``, isotonic regression on the training
+split, :func:`fit_isotonic`). The map is blended with a small share of the logistic score, so
+that it never flattens two different strengths of evidence into one score.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import numpy as np
 
 from interdict.matching.features import FEATURES
 
-__all__ = ["Calibration", "load_calibration", "fit_logistic", "SIGNS", "CALIBRATION_FILE"]
+__all__ = ["Calibration", "load_calibration", "fit_logistic", "fit_isotonic", "SIGNS", "CALIBRATION_FILE"]
 
 CALIBRATION_FILE = "calibration.json"
 
@@ -38,6 +42,8 @@ SIGNS: dict[str, int] = {
     "name_unmatched_query": -1,
     "name_unmatched_list": -1,
     "name_query_covered": 1,
+    "name_list_covered": 1,
+    "name_order_conflict": -1,
     "weak_alias": -1,
     "legal_form_conflict": -1,
     "identifier_match": 1,
@@ -58,6 +64,8 @@ class Calibration:
     bias: float
     threshold: float = 0.7
     meta: dict[str, Any] = field(default_factory=dict)
+    #: monotone map from the logistic score to the probability: (logistic score, probability) pairs
+    knots: list[tuple[float, float]] = field(default_factory=list)
     _vector: np.ndarray | None = None
 
     def vector(self) -> np.ndarray:
@@ -72,7 +80,21 @@ class Calibration:
         z = self.logit(x)
         if z < -30:
             return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return self.calibrate(1.0 / (1.0 + math.exp(-z)))
+
+    def calibrate(self, p: float) -> float:
+        """The logistic score through the monotone map (identity when no map was fitted)."""
+        if not self.knots:
+            return p
+        xs, ys = self._knot_arrays()
+        return float((1 - MAP_BLEND) * np.interp(p, xs, ys) + MAP_BLEND * p)
+
+    def _knot_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        arrays = getattr(self, "_knots_np", None)
+        if arrays is None:
+            arrays = (np.array([k[0] for k in self.knots]), np.array([k[1] for k in self.knots]))
+            self._knots_np = arrays
+        return arrays
 
     def contributions(self, x: np.ndarray) -> dict[str, float]:
         """Each non-zero feature's share of the logit (weight times value)."""
@@ -84,6 +106,7 @@ class Calibration:
             "bias": self.bias,
             "threshold": self.threshold,
             "weights": {name: self.weights.get(name, 0.0) for name in FEATURES},
+            "knots": [[round(a, 5), round(b, 5)] for a, b in self.knots],
             "meta": self.meta,
         }
 
@@ -94,11 +117,15 @@ class Calibration:
             bias=float(data["bias"]),
             threshold=float(data.get("threshold", 0.7)),
             meta=dict(data.get("meta", {})),
+            knots=[(float(a), float(b)) for a, b in data.get("knots", [])],
         )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
+
+#: share of the logistic score kept beside the monotone map, so that scores still rank
+MAP_BLEND = 0.03
 
 _LOADED: Calibration | None = None
 
@@ -156,3 +183,36 @@ def fit_logistic(
         active[worst] = False
     weights = {names[j]: round(float(fixed[names[j]] if names[j] in fixed else beta[1 + j]), 4) for j in range(d)}
     return weights, round(float(beta[0]), 4)
+
+
+def fit_isotonic(scores: np.ndarray, labels: np.ndarray, min_block: int = 20) -> list[tuple[float, float]]:
+    """Knots of a monotone (non-decreasing) map from score to observed share of matches.
+
+    Pool-adjacent-violators over the pairs sorted by score, starting from blocks of ``min_block``
+    pairs so that a handful of pairs cannot make a step; one knot per block at its mean score,
+    and the ends 0 and 1 held at the first and last block's share. Written here because it is
+    twenty lines and scikit-learn would be a large dependency for them.
+    """
+    order = np.argsort(scores, kind="stable")
+    s = np.asarray(scores, dtype=np.float64)[order]
+    y = np.asarray(labels, dtype=np.float64)[order]
+    merged: list[list[float]] = []  # [sum of labels, sum of scores, count]
+    for start in range(0, len(s), min_block):
+        merged.append([float(y[start:start + min_block].sum()), float(s[start:start + min_block].sum()),
+                       float(min(min_block, len(s) - start))])
+        while len(merged) > 1 and merged[-2][0] / merged[-2][2] >= merged[-1][0] / merged[-1][2]:
+            last = merged.pop()
+            merged[-1] = [a + b for a, b in zip(merged[-1], last, strict=True)]
+    knots: list[tuple[float, float]] = []
+    for sum_y, sum_s, n in merged:
+        x = sum_s / n
+        if knots and x <= knots[-1][0]:
+            continue  # equal mean scores: keep the first (shares only rise, so this stays monotone)
+        knots.append((x, sum_y / n))
+    if not knots:
+        return []
+    if knots[0][0] > 0.0:
+        knots.insert(0, (0.0, knots[0][1]))
+    if knots[-1][0] < 1.0:
+        knots.append((1.0, knots[-1][1]))
+    return knots

@@ -22,10 +22,14 @@ __all__ = [
     "NameEvidence",
     "FEATURES",
     "make_forms",
+    "QUERY_ONLY_KINDS",
     "token_similarity",
     "compare_forms",
     "compare_dates",
     "compare_countries",
+    "partial_name",
+    "contained_name",
+    "order_conflict",
 ]
 
 #: Stable feature ids and the sentence each one's explanation uses.
@@ -37,7 +41,11 @@ FEATURES: dict[str, str] = {
     "name_unmatched_query": "the query name has rare tokens that the list name lacks",
     "name_unmatched_list": "the list name has rare tokens that the query name lacks",
     "name_query_covered": "every token of a query name of two or more tokens is found in the list name "
-    "(a name given in part, such as without a middle name)",
+    "(a name given in part: an organisation's short name, a person without a middle name)",
+    "name_list_covered": "every token of a list name of two or more tokens is found in the query name, which "
+    "says more (the party's name with a place, a unit or a middle name added)",
+    "name_order_conflict": "the names are Korean or Chinese syllables in another order than a moved surname "
+    "explains (Kim Un Jong is not Kim Jong Un)",
     "weak_alias": "the list name is a weak alias (a low-quality a.k.a.)",
     "legal_form_conflict": "both names carry a legal form and they differ",
     "identifier_match": "an identifier (IMO, registration number, passport, USCC, SWIFT...) is equal",
@@ -89,6 +97,12 @@ def _part_boosts(form, tokens: Sequence[str]) -> tuple[float, ...]:
     return tuple(out)
 
 
+#: Forms that read a query more loosely than a list should be read: a listed "X Co Ltd Nanchang
+#: Branch" or "X, Dubai" must not match every query for its parent "X", but a query naming the
+#: branch should find a listed parent. The index leaves these out; queries keep them.
+QUERY_ONLY_KINDS = frozenset({"before-legal-form", "before-comma"})
+
+
 def make_forms(name: str, schema: str | None = None) -> list[Form]:
     """The comparable forms of a name, with token keys; empty for a name with nothing to compare."""
     from interdict.names import comparable_forms, token_key
@@ -116,13 +130,18 @@ _VOWELS = frozenset("aeiouy")
 _SUFFIXES = frozenset({"s", "es", "ing", "ings", "al", "ic", "ical", "ed", "er", "ers"})
 
 
-def _edit_similarity(a: str, b: str) -> float:
+def _edit_similarity(a: str, b: str, short_typos: bool = False) -> float:
     """Typo tolerance: one edit for 5-6 letters, two from 7; else partial credit for long near-misses."""
     la, lb = len(a), len(b)
     shorter = min(la, lb)
     if shorter < 5:  # one letter makes another short name (chen/cheng, kim/kin, jose/jase)
         if la == lb == 4 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
             return 0.85  # two neighbours swapped (taha/taah) is a typo, not another name
+        if short_typos and shorter == 4 and abs(la - lb) == 1 and a[0] == b[0] and a[-1] == b[-1] and OSA.distance(a, b) == 1:
+            # a letter dropped or added inside a five-letter word (matuq/mtuq, kaina/kina, ryong/ryng)
+            # is the commonest typo; at the ends it makes another name (chen/cheng), so not there,
+            # and not when the caller knows both spellings as words of their own (cohen/chen)
+            return 0.8
         return 0.0
     budget = 1 if shorter < 7 else 2
     dist = OSA.distance(a, b, score_cutoff=budget)
@@ -135,7 +154,8 @@ def _edit_similarity(a: str, b: str) -> float:
     return 0.0
 
 
-def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None = None) -> float:
+def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None = None,
+                     short_typos: bool = False) -> float:
     """Similarity of two tokens in [0, 1], from their spelling and their ``token_key``.
 
     Equal spellings score 1; equal keys (a spelling variant: Ri/Lee, Jong/Chong, Mohammed/Muhamad)
@@ -143,6 +163,8 @@ def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None
     initial matches a token that starts with it at 0.6; a word and its English inflection
     (bank/banking, industry/industrial) 0.9; otherwise tokens of 4+ letters may differ
     by one edit, 8+ letters by two (insertion, deletion, substitution or swap of neighbours).
+    ``short_typos``: also read a letter dropped inside a five-letter word as a typo (0.8); callers
+    pass it only for a query word that is not itself a word on the lists.
     """
     if a == b:
         return 1.0
@@ -159,7 +181,7 @@ def token_similarity(a: str, b: str, key_a: str | None = None, key_b: str | None
         stem = short[:-1]
         if short[-1] in "ye" and long_.startswith(stem) and long_[len(stem):] in ("ies", "ial", "ing", "ed", "er", "al"):
             return 0.9  # industry/industrial, company/companies, trade/trading
-    best = _edit_similarity(a, b)
+    best = _edit_similarity(a, b, short_typos)
     if key_a is not None and key_b is not None and key_a != key_b and best < 0.9:
         best = max(best, 0.95 * _edit_similarity(key_a, key_b))
     return best
@@ -177,14 +199,20 @@ class NameEvidence:
     unmatched_query: float
     unmatched_list: float
     pairs: list[tuple[str, str, float]]
+    #: positions of the list form's tokens that found a partner
+    matched_list: frozenset[int] = frozenset()
+    #: (query position, list position) of each partner pair
+    positions: tuple[tuple[int, int], ...] = ()
 
 
 def compare_forms(
-    q: Form, qw: Sequence[float], c: Form, cw: Sequence[float], cache: dict | None = None
+    q: Form, qw: Sequence[float], c: Form, cw: Sequence[float], cache: dict | None = None,
+    known: frozenset[str] | set[str] = frozenset(),
 ) -> NameEvidence:
     """Align tokens one-to-one (best first) and score coverage of both names by IDF weight.
 
-    ``qw`` and ``cw`` are the tokens' weights (IDF times part boost). The score is the harmonic
+    ``qw`` and ``cw`` are the tokens' weights (IDF times part boost); ``known`` holds the query
+    keys that are words on the lists themselves (no short-word typo credit for them). The score is the harmonic
     mean of the weighted coverage of the query and of the list name, so that a list name with many
     unmatched rare tokens, or a query with an unmatched rare token, scores lower.
     """
@@ -192,15 +220,16 @@ def compare_forms(
     qt, ct = q.tokens, c.tokens
     sims: list[tuple[float, int, int]] = []
     for i, a in enumerate(qt):
+        short_typos = qk[i] not in known
         for j, b in enumerate(ct):
             if cache is not None:
-                key = (a, b)
+                key = (a, b, short_typos)
                 s = cache.get(key)
                 if s is None:
-                    s = token_similarity(a, b, qk[i], ck[j])
+                    s = token_similarity(a, b, qk[i], ck[j], short_typos)
                     cache[key] = s
             else:
-                s = token_similarity(a, b, qk[i], ck[j])
+                s = token_similarity(a, b, qk[i], ck[j], short_typos)
             if s > 0.0:
                 sims.append((s, i, j))
     sims.sort(reverse=True)
@@ -209,11 +238,13 @@ def compare_forms(
     pairs = []
     mq = mc = 0.0
     info = 0.0
+    positions = []
     for s, i, j in sims:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
+        positions.append((i, j))
         mq += qw[i] * s
         mc += cw[j] * s
         info += min(qw[i], cw[j]) * s
@@ -228,7 +259,8 @@ def compare_forms(
         string = max(string, Indel.normalized_similarity("".join(sorted(qt)), "".join(sorted(ct))))
     unmatched = sum(w for i, w in enumerate(qw) if i not in used_q)
     unmatched_list = sum(w for j, w in enumerate(cw) if j not in used_c)
-    return NameEvidence(score, cov_q, cov_c, string, info, unmatched, unmatched_list, pairs)
+    return NameEvidence(score, cov_q, cov_c, string, info, unmatched, unmatched_list, pairs, frozenset(used_c),
+                        tuple(positions))
 
 
 def compare_dates(query: Sequence[str], candidate: Sequence[str]) -> tuple[float, float]:
@@ -256,3 +288,70 @@ def compare_countries(query: Sequence[str], candidate: Sequence[str]) -> tuple[f
     if set(query) & set(candidate):
         return 1.0, 0.0
     return 0.0, 1.0
+
+
+def contained_name(q: Form, c: Form, ev: NameEvidence, person: bool, surname_first: bool = False) -> bool:
+    """Whether the list name is found whole inside a longer query name (``name_list_covered``).
+
+    The mirror of :func:`partial_name`: "GROUPE CONGO FUTUR" for "CONGO FUTUR", "BOJIC, Zeljko
+    Radoslav" for "BOJIC, Zeljko", with the same rules for persons (the query's extra tokens are
+    middle names; no Korean or Chinese syllable names). ``surname_first`` is about the query.
+    """
+    if len(c.keys) < 2 or len(q.keys) <= len(c.keys) or len(ev.pairs) != len(c.keys):
+        return False
+    if min(p[2] for p in ev.pairs) < 0.9:
+        return False
+    if not person:
+        return True
+    used_q = {i for i, _ in ev.positions}
+    n = len(q.keys)
+    if any(i not in used_q for i in ((0,) if surname_first else (0, n - 1))):
+        return False
+    from interdict.names import is_syllabic_name
+
+    return not (is_syllabic_name(q.tokens) or is_syllabic_name(c.tokens))
+
+
+def partial_name(q: Form, c: Form, ev: NameEvidence, person: bool, surname_first: bool = False) -> bool:
+    """Whether the query name is the list name given in part (``name_query_covered``).
+
+    Every token of a query of two or more tokens must have a partner at 0.9 or better (equal, a
+    spelling variant, an inflection). For an
+    organisation that is enough (a short name). For a person (or a party of unknown kind) the list
+    name's extra tokens must be middle names, neither its first nor its last token, and the names
+    must not be Korean or Chinese syllables: "Michael Miller" is not "Scott Michael Miller" (another
+    first name), "Michael Williams" is not "William Michael Johnson" (another surname), and
+    "Li Hao" is not "Li Hao Chen" (a given name one syllable shorter). ``surname_first``: the list
+    writes "SURNAME, Given Middle", so its first token (the surname) must be matched and any given
+    name may be missing ("MUPENZI, Bernard" for "MUPENZI, General Pierre Bernard").
+    """
+    if len(q.keys) < 2 or len(ev.pairs) != len(q.keys) or min(p[2] for p in ev.pairs) < 0.9:
+        return False
+    if not person:
+        return True
+    n = len(c.keys)
+    if any(j not in ev.matched_list for j in ((0,) if surname_first else (0, n - 1))):
+        return False
+    from interdict.names import is_syllabic_name
+
+    return not (is_syllabic_name(q.tokens) or is_syllabic_name(c.tokens))
+
+
+def order_conflict(q: Form, c: Form, ev: NameEvidence) -> bool:
+    """Korean or Chinese syllable names whose matched syllables are in an order no moved surname explains.
+
+    Lists and invoices write the surname first or last (Kim Jong Un, Jong Un Kim), but the given
+    name's syllables keep their order: Kim Un Jong is another person. The list positions, read in
+    query order, must be a rotation of an increasing run. Only for names of three or more
+    syllables; other names are reordered too freely by lists to read anything into it.
+    """
+    if len(ev.positions) < 3:
+        return False
+    from interdict.names import is_syllabic_name
+
+    if not (is_syllabic_name(q.tokens) and is_syllabic_name(c.tokens)):
+        return False
+    seq = [j for _, j in sorted(ev.positions)]
+    drops = sum(1 for a, b in zip(seq, seq[1:], strict=False) if b < a)
+    # a rotation of an increasing run has at most one drop, and then wraps around below its start
+    return drops > 1 or (drops == 1 and seq[-1] > seq[0])

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from interdict.matching.features import Form, make_forms
+from interdict.matching.features import QUERY_ONLY_KINDS, Form, make_forms
 from interdict.matching.query import NAME_PROPS, STRONG_ID_PROPS, clean_date, clean_identifier, clean_name
 
 __all__ = ["Index", "build_index", "load_or_build", "INDEX_VERSION", "SCREENABLE"]
@@ -41,7 +41,7 @@ __all__ = ["Index", "build_index", "load_or_build", "INDEX_VERSION", "SCREENABLE
 log = logging.getLogger(__name__)
 
 #: Bump when the file layout or the forms change, so old files are rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 #: The schemata screened; Sanction, Address, Identification... entities are read for context only.
 SCREENABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
 _UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")
@@ -264,7 +264,7 @@ class _Builder:
                     forms = make_forms(name, schema)
                     self.form_cache[cache_key] = forms
                 for form in forms:
-                    if form.keys in seen_texts:
+                    if form.keys in seen_texts or form.kind in QUERY_ONLY_KINDS:
                         continue
                     seen_texts.add(form.keys)  # type: ignore[arg-type]
                     self.forms.append(form)

@@ -30,7 +30,10 @@ from interdict.matching.features import (
     compare_countries,
     compare_dates,
     compare_forms,
+    contained_name,
     make_forms,
+    order_conflict,
+    partial_name,
     token_similarity,
 )
 from interdict.matching.index import Index, _deletes
@@ -49,6 +52,11 @@ _INFO_SCALE = 20.0
 #: below them has a best name agreement too low to reach any useful threshold.
 MIN_COVERAGE = 0.45
 RELATIVE_COVERAGE = 0.5
+#: A candidate whose lightest two-token name has this share of its weight in the query is kept
+#: whatever share of the query it covers (a listed name inside a longer query), if it covers at
+#: least CONTAINED_MIN of the query.
+CONTAINED_SHARE = 0.9
+CONTAINED_MIN = 0.2
 _UNMATCHED_SCALE = 10.0
 
 
@@ -69,6 +77,8 @@ class PreparedQuery:
     key_weights: dict[str, float]
     expansions: dict[str, list[tuple[int, float]]]
     expanded: set[int] = field(default_factory=set)
+    #: query keys that are words on the lists (no short-word typo credit: Cohen is not a typo of Chen)
+    known: frozenset[str] = frozenset()
 
     @property
     def has_names(self) -> bool:
@@ -187,7 +197,9 @@ class Scorer:
                         weights.append(w * boost)
                     forms.append(QueryForm(form, tuple(weights), name, weak))
         expanded = {k for exp in expansions.values() for k, _ in exp}
-        return PreparedQuery(query, forms, key_weights, expansions, expanded)
+        vocab = (self.weight_index or self.index).vocab
+        known = frozenset(k for k in key_weights if k in vocab)
+        return PreparedQuery(query, forms, key_weights, expansions, expanded, known)
 
     # -- retrieval ----------------------------------------------------------------------------
     def retrieve(self, pq: PreparedQuery, k: int = 12, mask: np.ndarray | None = None,
@@ -198,16 +210,14 @@ class Scorer:
         times the best candidate's coverage: below that its name cannot score high enough to matter.
         """
         index = self.index
-        arrays: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        per_key: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for key, w in pq.key_weights.items():
             exp = pq.expansions.get(key) or []
             if not exp:
                 continue
             if len(exp) == 1:
                 arr = index.postings(exp[0][0])
-                arrays.append(arr)
-                weights.append(np.full(arr.shape[0], w * exp[0][1], dtype=np.float32))
+                per_key[key] = (arr, np.full(arr.shape[0], w * exp[0][1], dtype=np.float32))
             else:
                 parts = [index.postings(v) for v, _ in exp]
                 facs = [np.full(p.shape[0], f, dtype=np.float32) for p, (_, f) in zip(parts, exp, strict=True)]
@@ -217,22 +227,41 @@ class Scorer:
                 arr, fac = arr[order], fac[order]
                 keep = np.ones(arr.shape[0], dtype=bool)
                 keep[1:] = arr[1:] != arr[:-1]
-                arrays.append(arr[keep])
-                weights.append(fac[keep] * w)
+                per_key[key] = (arr[keep], fac[keep] * w)
         hits: dict[int, float] = {}
         for ident in pq.query.identifiers:
             for e in index.identifiers.get(ident.value, ()):
                 hits[e] = 10.0
-        if not arrays and not hits:
+        if not per_key and not hits:
             return []
-        norm = max((sum(f.weights) for f in pq.forms), default=1.0) or 1.0
-        if arrays:
-            acc = np.bincount(np.concatenate(arrays), weights=np.concatenate(weights), minlength=self._n)
-            acc = acc / norm
+        if per_key:
+            # coverage of each query form by each entity, best form kept: a query read two ways
+            # ("X Corporation, Pyongyang" and "X") is covered by either reading
+            acc = np.zeros(self._n)
+            form_keys = {tuple(dict.fromkeys(qf.form.keys)) for qf in pq.forms}
+            for keys in form_keys:
+                present = [k for k in keys if k in per_key]
+                if not present:
+                    continue
+                norm = sum(pq.key_weights[k] for k in keys) or 1.0
+                part = np.bincount(np.concatenate([per_key[k][0] for k in present]),
+                                   weights=np.concatenate([per_key[k][1] for k in present]), minlength=self._n)
+                np.maximum(acc, part / norm, out=acc)
             if mask is not None:
                 acc[~mask] = 0.0
             best = float(acc.max()) if acc.shape[0] else 0.0
-            top = np.flatnonzero(acc >= max(min_coverage, relative * best))
+            keep = acc >= max(min_coverage, relative * best)
+            if min_coverage > 0:
+                # a listed name found whole inside a longer query ("Groupe Congo Futur" for "Congo
+                # Futur") covers little of the query's weight but all of its own
+                raw = np.bincount(np.concatenate([a for a, _ in per_key.values()]),
+                                  weights=np.concatenate([w for _, w in per_key.values()]), minlength=self._n)
+                contained = (raw >= CONTAINED_SHARE * self.shortest_name_weight()) & (acc >= CONTAINED_MIN)
+                if mask is not None:
+                    contained &= mask
+                acc = np.where(contained & ~keep, np.maximum(acc, min_coverage), acc)
+                keep |= contained
+            top = np.flatnonzero(keep)
             if top.shape[0] > k:
                 top = top[np.argpartition(-acc[top], k)[:k]]
             found = sorted(((int(e), float(acc[e])) for e in top), key=lambda x: -x[1])
@@ -243,6 +272,24 @@ class Scorer:
                 continue
             found = [(x, c) for x, c in found if x != e]
             found.insert(0, (e, s))
+        return found
+
+    def shortest_name_weight(self) -> np.ndarray:
+        """Per entity, the total key weight of its lightest name of two or more tokens (inf if none)."""
+        found = getattr(self, "_shortest", None)
+        if found is None:
+            index = self.index
+            n_forms = len(index.form_key_start) - 1
+            found = np.full(self._n, np.inf)
+            if n_forms > 0 and len(index.form_key_ids):
+                per_key = index.idf[index.form_key_ids] * index.form_boosts
+                starts = index.form_key_start[:-1]
+                sizes = np.diff(index.form_key_start)
+                totals = np.add.reduceat(per_key, np.minimum(starts, len(per_key) - 1)).astype(np.float64)
+                totals[sizes < 2] = np.inf
+                owner = np.searchsorted(index.form_start, np.arange(n_forms), side="right") - 1
+                np.minimum.at(found, owner, totals)
+            self._shortest = found
         return found
 
     # -- scoring ------------------------------------------------------------------------------
@@ -269,7 +316,7 @@ class Scorer:
             cw = self.list_weights(f)
             fw = float(index.form_weights[f])
             for qf in pq.forms:
-                ev = compare_forms(qf.form, qf.weights, cf, cw, self._sim_cache)
+                ev = compare_forms(qf.form, qf.weights, cf, cw, self._sim_cache, pq.known)
                 rank = ev.score * (0.9 + 0.1 * fw) + 0.01 * ev.string
                 if best is None or rank > best[0]:
                     best = (rank, qf, f, ev)
@@ -286,8 +333,13 @@ class Scorer:
             x[_FEATURE_POS["name_single_token"]] = 1.0 if min(len(qf.form.keys), len(cf.keys)) == 1 else 0.0
             x[_FEATURE_POS["name_unmatched_query"]] = min(ev.unmatched_query / _UNMATCHED_SCALE, 1.0)
             x[_FEATURE_POS["name_unmatched_list"]] = min(ev.unmatched_list / _UNMATCHED_SCALE, 1.0)
-            if len(qf.form.keys) >= 2 and len(ev.pairs) == len(qf.form.keys) and min(p[2] for p in ev.pairs) >= 0.9:
+            person_like = _family(index.schemata[e]) in (None, "person") and _family(pq.query.schema) != "org"
+            if partial_name(qf.form, cf, ev, person_like, "," in index.form_names[f]):
                 x[_FEATURE_POS["name_query_covered"]] = 1.0
+            if contained_name(qf.form, cf, ev, person_like, "," in qf.name):
+                x[_FEATURE_POS["name_list_covered"]] = 1.0
+            if order_conflict(qf.form, cf, ev):
+                x[_FEATURE_POS["name_order_conflict"]] = 1.0
             weak = qf.weak or float(index.form_weights[f]) < 0.7
             x[_FEATURE_POS["weak_alias"]] = 1.0 if weak else 0.0
             if qf.form.legal_form and cf.legal_form and qf.form.legal_form != cf.legal_form:

@@ -17,7 +17,13 @@ from interdict.names.acronyms import acronym, initials, looks_like_acronym
 from interdict.names.chinese import korean_reading, parse_chinese_name, pinyin_to_wade_giles, to_pinyin
 from interdict.names.companies import OrgParts, split_org_parts
 from interdict.names.cyrillic_korean import cyrillic_korean_tokens
-from interdict.names.forms import NameForm, comparable_forms, korean_person_parts, normalize_name
+from interdict.names.forms import (
+    NameForm,
+    comparable_forms,
+    is_syllabic_name,
+    korean_person_parts,
+    normalize_name,
+)
 from interdict.names.korean import (
     is_korean_surname,
     parse_hangul_name,
@@ -32,6 +38,7 @@ from interdict.names.scripts import detect_scripts, has_han, has_hangul
 from interdict.names.tokenize import latin_tokens
 
 __all__ = [
+    "is_syllabic_name",
     "NameForm",
     "comparable_forms",
     "normalize_name",

@@ -38,7 +38,7 @@ from interdict.names.korean import (
     segment_org_word,
     split_syllables,
 )
-from interdict.names.org_types import cjk_legal_forms, strip_legal_form
+from interdict.names.org_types import cjk_legal_forms, inner_legal_form, strip_legal_form
 from interdict.names.scripts import HAN, HANGUL, has_han, has_hangul, script_runs
 from interdict.names.tokenize import clean_text, latin_tokens
 
@@ -187,6 +187,21 @@ def _single_syllable(token: str) -> bool:
     return parts is not None and len(parts) == 1
 
 
+@lru_cache(maxsize=100_000)
+def is_syllabic_name(tokens: tuple[str, ...]) -> bool:
+    """True when every token is one Korean or pinyin syllable ("kim yong chol", "li hao chen").
+
+    In such names each syllable is part of the given name or the surname, so a name with one
+    syllable fewer is another person's name (Kim Yong vs Kim Yong Chol), not a name given without
+    its middle name. Joined given names ("kim jongun") are not read as syllables here: Korean
+    romanisation segments too many Western words ("michael" = mi + chael); the comparable forms
+    already include the syllable-spaced spelling of a Korean name.
+    """
+    if not tokens or len(tokens) > 4:
+        return False
+    return all(_single_syllable(token) for token in tokens)
+
+
 @lru_cache(maxsize=50_000)
 def _join_syllable_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Join runs of single Korean/pinyin syllables: "nam chon gang" -> "namchongang", "hong kong" -> "hongkong".
@@ -275,6 +290,20 @@ def _latin_forms(
             korean = None
     org = person is False or (person is None and not korean)
     _add(out, seen, _org_form(tokens, kind, legal) if org else _form(tokens, kind, legal))
+    if org and person is not True and legal is None:
+        # "Korea Ryonbong General Corporation, Pyongyang": also the company without the place (not
+        # when a form also ends the name: "Makro Tim Limited Baikal Company" is one long name).
+        inner = inner_legal_form(tokens)
+        if inner is not None:
+            _add(out, seen, _org_form(inner[0], "before-legal-form", inner[1]))
+    if person is False and "," in text:
+        # "LLC Bimeister, Vladivostok": an organisation's name, a comma, then a place or unit
+        head, _, tail = text.rpartition(",")
+        tail_tokens = latin_tokens(tail)
+        if 1 <= len(tail_tokens) <= 3:
+            head_tokens, head_legal = strip_legal_form(latin_tokens(head))
+            if head_tokens and head_tokens != tokens:
+                _add(out, seen, _org_form(head_tokens, "before-comma", head_legal))
     if korean and legal is None:
         surname, syllables, last = korean
         if last:

@@ -24,6 +24,7 @@ __all__ = [
     "legal_form_family",
     "cjk_legal_forms",
     "legal_forms_compatible",
+    "inner_legal_form",
 ]
 
 
@@ -118,35 +119,115 @@ def strip_legal_form(
     here). Returns ``(remaining tokens, canonical legal form or None)``. A name made only of a
     legal form ("Company") is left alone; a spelled-out form inside a name is written
     canonically ("Company Limited Nanchang Branch" -> "co ltd nanchang branch"), not removed.
+    A misspelt legal-form word ("LMIITED LIABILITY COMPANY", "JOINT STOK COMPANY", "COPANY LTD")
+    is read as the form when the corrected word then belongs to a form removed at the start or
+    the end (see :func:`_legal_typos`); elsewhere in a name it stays as written.
     """
     if isinstance(tokens, str):
         tokens = latin_tokens(tokens)
     if len(tokens) < 2:
         return tokens, None
+    fixed = _legal_typos(tokens)
+    if fixed:
+        corrected = tuple(fixed.get(i, t) for i, t in enumerate(tokens))
+        rest, canonical, start, end = _strip(corrected)
+        spans_ok = all(
+            (i < start and (len(tokens[i]) >= 6 or start >= 2))
+            or (i >= len(tokens) - end and (len(tokens[i]) >= 6 or end >= 2))
+            for i in fixed
+        )
+        if spans_ok:
+            return rest, canonical
+    rest, canonical, start, end = _strip(tokens)
+    if canonical is None and use_rigour and len(rest) >= 2:
+        return _rigour_strip(rest)
+    return rest, canonical
+
+
+@lru_cache(maxsize=1)
+def _legal_words() -> tuple[str, ...]:
+    table = _table()[0]
+    return tuple(sorted({t for key in table for t in key if len(t) >= 5 and t.isalpha()}))
+
+
+def _legal_typos(tokens: tuple[str, ...]) -> dict[int, str]:
+    """Tokens one edit (two from 9 letters) away from a legal-form word: position -> that word.
+
+    Invoices and registries misspell the legal form more than any other part of a company name,
+    and a misspelt form left in the name counts as a rare unmatched word. rigour's org-type
+    matching is exact, hence this small tolerant look-up (rapidfuzz OSA over ~100 words).
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    words = _legal_words()
+    known = set(words)
+    out: dict[int, str] = {}
+    for i, tok in enumerate(tokens):
+        if len(tok) < 4 or tok in known or not tok.isalpha():
+            continue
+        budget = 2 if len(tok) >= 9 else 1
+        found = process.extractOne(tok, words, scorer=OSA.distance, score_cutoff=budget)
+        if found is not None and abs(len(found[0]) - len(tok)) <= budget:
+            out[i] = found[0]
+    return out
+
+
+def _strip(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str | None, int, int]:
+    """(rest, canonical form, tokens removed at the start, tokens removed at the end)."""
     table, _, _, longest = _table()
     size = _match_end(tokens, table, longest)
     canonical = None
     rest = tokens
+    removed_end = removed_start = 0
     if size:
         canonical = table[tokens[-size:]].canonical
         rest = tokens[:-size]
+        removed_end = size
         # One more strip covers "Corporation Limited" and "Ltd Liability Company" style doubles.
         size2 = _match_end(rest, table, longest)
         if size2:
             second = table[rest[-size2:]].canonical
             rest = rest[:-size2]
+            removed_end += size2
             canonical = _more_specific(canonical, second)
     # "Public Joint Stock Co. Shipbuilding Plant ... Company": a form at the start as well.
     size = _match_start(rest, table, longest)
     if size:
         canonical = _more_specific(canonical, table[rest[:size]].canonical)
         rest = rest[size:]
-    rest = _canonical_inside(rest, table, longest)
-    if canonical is not None:
-        return rest, canonical
-    if use_rigour and len(rest) >= 2:
-        return _rigour_strip(rest)
-    return rest, None
+        removed_start = size
+    return _canonical_inside(rest, table, longest), canonical, removed_start, removed_end
+
+
+#: single-word legal forms that end a company's name when found inside a longer text
+_INNER_SINGLE = frozenset({"co", "ltd", "corp", "inc", "llc", "jsc", "gmbh", "llp", "plc", "company",
+                           "limited", "corporation", "incorporated"})
+
+
+def inner_legal_form(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    """The name before a legal form followed by one to three more words, and that form.
+
+    Invoices and registries write the company and then a place or unit: "Korea Ryonbong General
+    Corporation, Pyongyang", "Dandong Hongxiang ... Co Ltd Liaoning", "X Co Ltd Nanchang Branch".
+    The part before the form names the company (or its parent, which a screening wants too).
+    ``tokens`` are as :func:`strip_legal_form` returns them (forms inside written canonically).
+    """
+    if len(tokens) < 3:
+        return None
+    table, _, _, longest = _table()
+    for i in range(1, len(tokens) - 1):
+        for size in range(min(longest, len(tokens) - 1 - i), 0, -1):
+            piece = tokens[i : i + size]
+            form = table.get(piece)
+            if form is None or not form.at_end or (size == 1 and piece[0] not in _INNER_SINGLE):
+                continue
+            tail = tokens[i + size :]
+            # "Makro Tim Limited Baikal Company": a second form in the tail makes one long name
+            if len(tail) <= 3 and not any(t in _INNER_SINGLE or (t,) in table for t in tail):
+                return tokens[:i], form.canonical
+            return None
+    return None
 
 
 _SPELLED_OUT = frozenset({"company", "limited", "corporation", "incorporated"})

@@ -61,12 +61,57 @@ def test_deletion_in_the_middle_is_detected(service_db):
     assert not report.ok and report.first_bad == "aud-00000004" and "missing" in report.problem
 
 
-def test_truncation_is_caught_with_the_expected_head(service_db):
+def test_truncation_is_caught_by_the_anchor_row(service_db):
+    _fill(service_db)
+    report = trail.verify(service_db)
+    assert report.ok and any(c.startswith("anchor row: seq 5") for c in report.checks)
+    service_db.execute("DELETE FROM audit_records WHERE seq >= 4")
+    report = trail.verify(service_db)  # the chain alone verifies; the anchor names seq 5
+    assert not report.ok and report.first_bad == "aud-00000004" and "missing from the end" in report.problem
+
+
+def test_truncation_with_the_anchor_row_deleted_or_rewound_is_caught(service_db):
     _fill(service_db)
     head = trail.verify(service_db).head
     service_db.execute("DELETE FROM audit_records WHERE seq = 5")
-    assert trail.verify(service_db).ok  # the chain alone cannot see it ...
-    assert not trail.verify(service_db, expect_head=head).ok  # ... the recorded head can
+    service_db.execute("DELETE FROM audit_anchor")
+    report = trail.verify(service_db)
+    assert not report.ok and "anchor row" in report.problem and "missing" in report.problem
+    # rewound to the new last record: on SQLite the head file beside the database still knows seq 5
+    rec = trail.get_record(service_db, "aud-00000004")
+    service_db.execute("INSERT INTO audit_anchor (name, seq, hash, ts) VALUES ('head', 4, ?, ?)", (rec.hash, rec.ts))
+    report = trail.verify(service_db)
+    if service_db.head_path is not None:
+        assert not report.ok and "head file" in report.problem and report.first_bad == "aud-00000005"
+        service_db.head_path.unlink()  # ... with the head file gone too, only the head noted elsewhere helps
+        assert trail.verify(service_db).ok
+    assert not trail.verify(service_db, expect_head=head).ok
+
+
+def test_head_file_never_goes_backwards_and_lags_at_most(service_db, tmp_path):
+    if service_db.head_path is None:
+        return  # a PostgreSQL handle made without settings has no head file
+    _fill(service_db, 3)
+    assert trail.read_head_file(service_db.head_path)["seq"] == 3
+    trail._write_head_file(service_db.head_path, 2, "0" * 64, "t")  # a slower writer with an older head
+    assert trail.read_head_file(service_db.head_path)["seq"] == 3
+    service_db.head_path.write_text("{garbage")
+    report = trail.verify(service_db)
+    assert not report.ok and "unreadable" in report.problem
+    service_db.head_path.unlink()
+    assert trail.verify(service_db).ok  # absent (e.g. verifying on another machine): the anchor row still counts
+    _fill(service_db, 1)
+    assert trail.read_head_file(service_db.head_path)["seq"] == 4
+
+
+def test_records_appended_behind_interdicts_back_are_caught(service_db):
+    _fill(service_db, 2)
+    rec = trail.get_record(service_db, "aud-00000002")
+    digest = trail._record_hash(rec.hash, 3, "aud-00000003", rec.ts, "screening", "x", "api", None, "{}")
+    service_db.execute(f"INSERT INTO audit_records ({trail._COLUMNS}) VALUES (3, 'aud-00000003', ?, 'screening', "
+                       "'x', 'api', NULL, '{}', ?, ?)", (rec.ts, rec.hash, digest))
+    report = trail.verify(service_db)
+    assert not report.ok and report.first_bad == "aud-00000003" and "not appended through interdict" in report.problem
 
 
 def test_concurrent_appends_form_one_chain(service_db):

@@ -321,6 +321,8 @@ class VerifyResponse(BaseModel):
     first_bad: str | None = None
     first_bad_seq: int | None = None
     problem: str | None = None
+    checks: list[str] | None = Field(None, description="What the newest record was compared with besides the "
+                                     "chain: the anchor row and this machine's head file")
 
 
 class ReplayResponse(BaseModel):

@@ -51,6 +51,10 @@ class ServiceDB:
         self._thread_write_lock = threading.RLock()
         self._lock_fd: int | None = None
         self._lock_pid: int | None = None
+        #: where this machine notes the newest audit record it committed (see ``audit.trail``); beside
+        #: the SQLite file, or in INTERDICT_HOME for PostgreSQL (set by ``open_service_db``)
+        self.head_path: Path | None = (sqlite_path.with_name(sqlite_path.name + ".head")
+                                       if sqlite_path is not None else None)
         if self.kind == "sqlite":
             assert sqlite_path is not None
             sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +205,7 @@ def open_service_db(settings: Settings | None = None, *, url: str | None = None)
         if db is None:
             if is_postgres_url(url):
                 db = ServiceDB(postgres_url=url)
+                db.head_path = settings.home / "audit-head.json"
             else:
                 db = ServiceDB(sqlite_path=settings.home / "service.sqlite")
             _DBS[key] = db

@@ -31,6 +31,14 @@ DDL: list[str] = [
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL
     )""",
+    # The newest record's seq and hash, written in the same transaction as each append but kept apart
+    # from the chain table: deleting the newest records from audit_records leaves it pointing past them.
+    """CREATE TABLE IF NOT EXISTS audit_anchor (
+        name TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        hash TEXT NOT NULL,
+        ts TEXT NOT NULL
+    )""",
     "CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts)",
     "CREATE INDEX IF NOT EXISTS audit_records_subject ON audit_records (subject)",
     # Analyst decisions: append-only; the latest per (subject, entity_id) applies.

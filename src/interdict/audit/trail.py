@@ -3,8 +3,18 @@
 Each record stores its body (canonical JSON text), the hash of the record before it and its own
 hash ``sha256(prev_hash + "\\n" + canonical header and body)``. Editing any stored field, deleting a
 record in the middle or re-ordering records breaks the chain at that record, and
-:func:`verify` names it. Truncating the newest records cannot be seen from the chain alone: keep the
-head hash that ``verify`` prints (an examiner can compare it later with ``--expect-head``).
+:func:`verify` names it. Truncating the newest records cannot be seen from the chain alone, so two
+anchors kept apart from the chain table name the newest record (seq and hash):
+
+* the ``audit_anchor`` row, written in the same transaction as every append (exact);
+* a head file on the machine that appended (``service.sqlite.head`` beside the SQLite file, or
+  ``$INTERDICT_HOME/audit-head.json`` with PostgreSQL), rewritten after each commit, never going
+  backwards. It is written after the commit and not fsynced, so it may lag the database by the last
+  commits (after a crash); it never runs ahead of it.
+
+:func:`verify` checks both; an examiner can also compare the head hash with ``--expect-head``.
+Someone able to write both the database and the head file can still rewrite the trail undetected
+(the chain has no secret): keep the printed head elsewhere for that.
 
 Appends run in one transaction under the database-wide write lock, so records from several API
 workers form one chain, and a record is either fully written (row and hash) or not at all.
@@ -145,7 +155,57 @@ def append_many(db: ServiceDB, records: Iterable[NewRecord]) -> list[str]:
             )
             ids.append(record_id)
             prev = digest
+        db.execute(
+            "INSERT INTO audit_anchor (name, seq, hash, ts) VALUES ('head', ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ts = excluded.ts",
+            (seq, prev, ts),
+        )
+    if db.head_path is not None:
+        _write_head_file(db.head_path, seq, prev, ts)
     return ids
+
+
+_HEAD_LOCKS: dict[tuple[int, str], int] = {}
+
+
+def _write_head_file(path: Any, seq: int, digest: str, ts: str) -> None:
+    """Note the newest committed record in ``path``; several processes write it, never backwards."""
+    import fcntl
+    import os
+
+    key = (os.getpid(), str(path))
+    fd = _HEAD_LOCKS.get(key)
+    if fd is None:
+        fd = _HEAD_LOCKS[key] = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    with _HEAD_THREAD_LOCK:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            current = read_head_file(path)
+            if isinstance(current, dict) and int(current.get("seq", 0)) >= seq:
+                return
+            tmp = f"{path}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="ascii") as fh:
+                fh.write(json.dumps({"seq": seq, "record_id": f"aud-{seq:08d}", "hash": digest, "ts": ts}))
+            os.replace(tmp, path)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_HEAD_THREAD_LOCK = threading.Lock()
+
+
+def read_head_file(path: Any) -> dict[str, Any] | str | None:
+    """The head file's content; None when absent, an error message when unreadable."""
+    try:
+        with open(path, encoding="ascii") as fh:
+            data = json.loads(fh.read())
+        int(data["seq"])
+        str(data["hash"])
+        return data
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"unreadable ({type(exc).__name__})"
 
 
 class GroupCommitter:
@@ -234,13 +294,18 @@ class VerifyReport:
     first_bad: str | None = None
     first_bad_seq: int | None = None
     problem: str | None = None
+    checks: list[str] | None = None  # what was compared besides the chain itself
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 def verify(db: ServiceDB, expect_head: str | None = None) -> VerifyReport:
-    """Walk the chain from the first record; stop at the first record that does not verify."""
+    """Walk the chain from the first record; stop at the first record that does not verify. Then
+    compare the newest record with the anchor row and this machine's head file (truncation)."""
+    head_file = read_head_file(db.head_path) if db.head_path is not None else None
+    file_seq = int(head_file["seq"]) if isinstance(head_file, dict) else None
+    file_hash_seen: str | None = None
     prev = GENESIS
     expected_seq = 1
     count = 0
@@ -263,13 +328,49 @@ def verify(db: ServiceDB, expect_head: str | None = None) -> VerifyReport:
         if rec.record_id != f"aud-{rec.seq:08d}":
             return VerifyReport(False, count, prev, rec.record_id, rec.seq, "record id does not match its seq")
         prev = rec.hash
+        if rec.seq == file_seq:
+            file_hash_seen = rec.hash
         expected_seq += 1
         count += 1
+    checks: list[str] = []
+
+    def bad(seq: int | None, problem: str) -> VerifyReport:
+        return VerifyReport(False, count, prev, f"aud-{seq:08d}" if seq else None, seq, problem, checks)
+
+    # 1. the anchor row (same transaction as every append)
+    anchor = db.fetchone("SELECT seq, hash FROM audit_anchor WHERE name = 'head'")
+    if anchor is None:
+        if count:
+            return bad(count, "the anchor row naming the newest record is missing (deleted, or a trail from "
+                              "before anchors that has had no append since): truncation cannot be ruled out")
+    else:
+        a_seq, a_hash = int(anchor[0]), anchor[1]
+        checks.append(f"anchor row: seq {a_seq}")
+        if a_seq > count:
+            return bad(count + 1, f"record(s) seq {count + 1}..{a_seq} are missing from the end: the anchor row "
+                                  f"names seq {a_seq} as the newest record (truncated?)")
+        if a_seq < count:
+            return bad(a_seq + 1, f"record(s) after seq {a_seq} were not appended through interdict (the anchor "
+                                  f"row names seq {a_seq} as the newest), or the anchor was rolled back")
+        if a_hash != prev:
+            return bad(count, "the newest record's hash differs from the anchor row's")
+    # 2. this machine's head file (kept outside the database; may lag, never leads)
+    if isinstance(head_file, str):
+        return bad(None, f"the head file {db.head_path} is {head_file}: remove it if the machine crashed "
+                         "while writing it (the next append rewrites it)")
+    if isinstance(head_file, dict):
+        assert file_seq is not None
+        checks.append(f"head file: seq {file_seq} ({db.head_path})")
+        if file_seq > count:
+            return bad(count + 1, f"record(s) seq {count + 1}..{file_seq} are missing from the end: this machine "
+                                  f"committed up to seq {file_seq} (head file {db.head_path}); truncated?")
+        if file_hash_seen != head_file["hash"]:
+            return bad(file_seq, f"record seq {file_seq} differs from the one this machine committed "
+                                 f"(head file {db.head_path}): records replaced?")
     if expect_head and expect_head != prev:
-        return VerifyReport(False, count, prev, None, None,
-                            f"chain verifies but its head {prev[:16]}... is not the expected {expect_head[:16]}... "
-                            "(newest records removed, or a different trail)")
-    return VerifyReport(True, count, prev)
+        return bad(None, f"chain verifies but its head {prev[:16]}... is not the expected {expect_head[:16]}... "
+                         "(newest records removed, or a different trail)")
+    return VerifyReport(True, count, prev, checks=checks)
 
 
 def get_record(db: ServiceDB, record_id: str) -> AuditRecord:

@@ -23,7 +23,8 @@ def verify(
     expect_head: str = typer.Option(None, "--expect-head", help="Head hash noted earlier (detects truncation)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Check the hash chain from the first record; name the first bad record (exit 1 if any).
+    """Check the hash chain from the first record, then the newest record against the anchor row and
+    this machine's head file (truncation); name the first bad record (exit 1 if any).
 
     Example: interdict audit verify
     """
@@ -34,6 +35,8 @@ def verify(
         print_json(report.to_dict())
     elif report.ok:
         console.print(f"[green]OK[/]: {report.records:,} records, chain head {report.head}")
+        for check in report.checks or []:
+            console.print(f"  newest record matches the {check}")
     else:
         where = f"first bad record: [bold]{report.first_bad}[/] (seq {report.first_bad_seq}): " if report.first_bad else ""
         err_console.print(f"[bold red]BROKEN[/]: {where}{report.problem}")

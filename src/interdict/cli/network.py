@@ -97,6 +97,7 @@ def analyze_cmd(
     all_entities: bool = typer.Option(False, "--all", help="Also write entities without any reason."),
     problems: Path = typer.Option(None, "--problems", help="Write every input problem here as JSON lines."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No notes or problem summary on stderr."),
+    no_audit: bool = typer.Option(False, "--no-audit", help="Do not write the run's record to the audit trail."),
 ) -> None:
     """Analyse registry and trade records: one JSON line per entity (entity_id, score, level, reasons).
 
@@ -128,6 +129,18 @@ def analyze_cmd(
     if output and not quiet:
         flagged = sum(1 for a in analysis.alerts if a.level.value != "clear")
         err_console.print(f"wrote {output}: {flagged} of {len(analysis.alerts)} entities at review or block", highlight=False, soft_wrap=True)
+    if not no_audit:
+        import getpass
+
+        from interdict.audit.runs import RunAudit
+
+        audit = RunAudit("network", inputs=[*files, *([mapping] if mapping else [])],
+                         options={"lists": not no_lists, "as_of": as_of, "decisions": str(decisions) if decisions else None})
+        record_id = audit.add_all(analysis.alerts).record(
+            actor=getpass.getuser(), outputs=[output], lists_used=not no_lists,
+            extra={"input_problems": len(analysis.problems.problems), "notes": list(analysis.notes)})
+        if not quiet:
+            err_console.print(f"Audit record: {record_id}", highlight=False)
 
 
 @app.command("explain")

@@ -25,6 +25,7 @@ def screen_cmd(
     no_parties: bool = typer.Option(False, "--no-parties", help="Skip list screening of parties and shared addresses."),
     top: int = typer.Option(50, "--top", min=1, max=1000, help="Riskiest shipments listed in the report."),
     problems_path: Path = typer.Option(None, "--problems", help="Write input problems (with line numbers) as JSON lines."),
+    no_audit: bool = typer.Option(False, "--no-audit", help="Do not write the run's record to the audit trail."),
 ) -> None:
     """Screen a file of shipments or orders; write one explained alert per shipment.
 
@@ -41,9 +42,21 @@ def screen_cmd(
         out = sys.stdout
     elif output is None:
         out = None
+    audit = None
+    if not no_audit:
+        from interdict.audit.runs import RunAudit
+
+        audit = RunAudit("trade", inputs=[path], options={"parties": not no_parties, "input_format": input_format,
+                                                          "output_format": output_format})
     result = screen_file(path, output=out, output_format=output_format, report=report,  # type: ignore[arg-type]
-                         parties=not no_parties, fmt=input_format, top_n=top, title=f"Trade screening: {path.name}")
+                         parties=not no_parties, fmt=input_format, top_n=top, title=f"Trade screening: {path.name}",
+                         on_alert=audit.add if audit is not None else None)
     s = result.summary
+    if audit is not None:
+        record_id = audit.record(actor=_user(), outputs=[output if out is output else None, report],
+                                 screener=_screener_if_open() if not no_parties else None, lists_used=not no_parties,
+                                 extra={"input_problems": len(result.problems)})
+        err_console.print(f"Audit record: {record_id}")
     msg = (f"Screened {s.shipments:,} shipments: [red]{s.levels.get('block', 0):,} block[/], "
            f"[yellow]{s.levels.get('review', 0):,} review[/], [green]{s.levels.get('clear', 0):,} clear[/].")
     err_console.print(msg)
@@ -73,6 +86,22 @@ def screen_cmd(
             table.add_row(str(row["shipment_id"]), str(row.get("line", "")), f"{row['score']:.3f}", row["level"],
                           ", ".join(r["rule_id"] for r in row["reasons"]))
         console.print(table)
+
+
+def _user() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
+def _screener_if_open() -> object | None:
+    """The process-wide party screener the run used (None when it could not be opened)."""
+    try:
+        from interdict.screening import get_screener
+
+        return get_screener()
+    except Exception:  # noqa: BLE001 - the run already said why party screening was off
+        return None
 
 
 @app.command("hs")

@@ -34,6 +34,7 @@ def screen(
         help="Registry/trade records (FtM JSON lines, CSV...) for the network analysis; a contractor's company "
         "flagged there (owned by or linked to designated parties) fires ORG-03. Repeatable."),
     show: int = typer.Option(20, "--show", min=0, help="Flagged contractors to list on screen."),
+    no_audit: bool = typer.Option(False, "--no-audit", help="Do not write the run's record to the audit trail."),
 ) -> None:
     """Screen contractor profiles and their activity events; one explained alert per contractor.
 
@@ -81,6 +82,20 @@ def screen(
     if report is not None:
         write_report(result, report, pseudonymiser=pseudonymiser)
         err_console.print(f"Wrote report to {report}", soft_wrap=True)
+    if not no_audit:
+        import getpass
+
+        from interdict.audit.runs import RunAudit
+
+        # with --pseudonymise-key the record names contractors by their pseudonyms, as the outputs do
+        audit = RunAudit("workers", inputs=[profiles, *([events] if events else []), *(network_records or [])],
+                         options={"screening": not no_screening, "as_of": as_of, "events_format": events_format,
+                                  "pseudonymised": pseudonymiser is not None},
+                         subject_of=(lambda a: pseudonymiser.token(a.subject)) if pseudonymiser else None)
+        record_id = audit.add_all(result.alerts).record(
+            actor=getpass.getuser(), outputs=[output, report], screener=screener, lists_used=not no_screening,
+            extra={"input_problems": len(result.problems), "clusters": result.stats.get("clusters")})
+        err_console.print(f"Audit record: {record_id}", soft_wrap=True)
     stats = result.stats
     for problem in result.problems[:10]:
         err_console.print(f"[yellow]Input:[/] {problem}", highlight=False, soft_wrap=True)

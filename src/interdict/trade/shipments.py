@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -1224,8 +1224,10 @@ def screen_file(
     fmt: str | None = None,
     top_n: int = 50,
     title: str | None = None,
+    on_alert: Callable[[Alert], None] | None = None,
 ) -> RunResult:
-    """Screen a file, write alerts (JSON lines or CSV) and optionally an HTML report; return counts."""
+    """Screen a file, write alerts (JSON lines or CSV) and optionally an HTML report; return counts.
+    ``on_alert`` sees every alert as it streams (the CLI's audit record collects them)."""
     problems = ProblemLog()
     summary = RunSummary(top_n=top_n)
     engine = None
@@ -1254,6 +1256,8 @@ def screen_file(
             summary.add(alert)
             if writer is not None:
                 writer.write(alert)
+            if on_alert is not None:
+                on_alert(alert)
     finally:
         if writer is not None:
             writer.close()

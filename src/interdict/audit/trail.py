@@ -181,6 +181,13 @@ def _write_head_file(path: Any, seq: int, digest: str, ts: str) -> None:
     key = (os.getpid(), str(path))
     with _HEAD_THREAD_LOCK:
         fd = _HEAD_FDS.get(key)
+        if fd is not None:
+            try:  # removed or replaced since it was opened (see audit.md): reopen by name
+                if os.stat(path).st_ino != os.fstat(fd).st_ino:
+                    raise FileNotFoundError
+            except FileNotFoundError:
+                os.close(fd)
+                fd = None
         if fd is None:
             fd = _HEAD_FDS[key] = os.open(str(path), os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)

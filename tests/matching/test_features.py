@@ -115,6 +115,8 @@ def test_compare_countries(q, c, expected):
         ("chen", "cohen", True, 0.8),  # the shape of a typo...
         ("chen", "cohen", False, 0.0),  # ...but not when the query word is a word of its own
         ("mtuq", "matuq", False, 0.0),
+        ("sko", "sok", True, 0.75),  # three letters: only the last two swapped
+        ("ail", "ali", False, 0.0),
     ],
 )
 def test_short_word_typos(a, b, short_typos, expected):

@@ -156,6 +156,8 @@ def _edit_similarity(a: str, b: str, short_typos: bool = False) -> float:
     if shorter < 5:  # one letter makes another short name (chen/cheng, kim/kin, jose/jase)
         if la == lb == 4 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
             return 0.85  # two neighbours swapped (taha/taah) is a typo, not another name
+        if short_typos and la == lb == 3 and a[0] == b[0] and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
+            return 0.75  # sok/sko: the last two letters swapped, in a word the lists do not have
         if short_typos and shorter == 4 and abs(la - lb) == 1 and a[0] == b[0] and a[-1] == b[-1] and OSA.distance(a, b) == 1:
             # a letter dropped or added inside a five-letter word (matuq/mtuq, kaina/kina, ryong/ryng)
             # is the commonest typo; at the ends it makes another name (chen/cheng), so not there,

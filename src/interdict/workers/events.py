@@ -7,14 +7,15 @@ CSV files with unreadable rows) and folded into per-account aggregates with vect
 * hour-of-day histogram in UTC, first/last timestamp, event counts;
 * share of VPN/proxy/hosting egress, of Korean UI/keyboard locale, of logins outside the claimed
   country, of logins from Chinese border cities and hubs;
-* rapid country switches (different countries within a short window, non-VPN egress), computed on
-  consecutive events of one account with a one-row carry between batches;
+* rapid country switches (different countries within a short window, non-VPN egress) between
+  events of one account consecutive in time, whatever their order in the file (see ``_Timelines``);
 * longest session; remote-access tools seen; DPRK IP space hits;
 * capped sets: countries, IPs and devices per account; accounts per IP, device and payout account
   (a key with more accounts than the cap is marked *common* and stops linking: VPN exits, NAT).
 
 Nothing keeps raw events: memory grows with the number of accounts and of distinct IPs/devices
-(each capped), not with the number of events. The raw line number of the first event behind each
+(each capped), not with the number of events (the 24-byte NET-01 timeline rows go to a temporary
+file past ``SWITCH_MEMORY_ROWS``). The raw line number of the first event behind each
 signal is kept as evidence. Bad events (malformed IP, timestamp without zone, unknown country,
 unknown account, exact duplicates) are reported with their line numbers and handled; the rest of the
 stream is still aggregated.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import csv
 import ipaddress
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,8 +201,6 @@ class EventAggregates:
         self.kp_ips = [set() for _ in range(size)]
         self.payouts = [dict() for _ in range(size)]
         self._claimed = np.array([self._country_code(c) if c else -1 for c in self.claimed_country], np.int64)
-        self._last_ts = np.full(size, np.iinfo(np.int64).min, np.int64)
-        self._last_country = np.full(size, -1, np.int64)
         self._recent_keys: np.ndarray | None = None
         self.ip_kind = np.zeros(1024, np.int8)  # per IP code: 0 normal, 1 DPRK space, 2 weak range
         self.ip_vpn = np.zeros(1024, bool)  # per IP code: seen as a VPN/proxy/hosting exit
@@ -340,6 +340,93 @@ def _is_korean_locale(value: str) -> bool:
 # ============================================================================ aggregation
 
 
+SWITCH_MEMORY_ROWS = 1 << 20  # NET-01 timeline rows kept in memory; beyond, in a temporary file
+
+_TIMELINE = np.dtype([("acct", "<i4"), ("country", "<i4"), ("ts", "<i8"), ("line", "<i8")])  # 24 bytes
+
+
+class _Timelines:
+    """(account, time, country, line) of the non-VPN events with a time and a country, for NET-01.
+
+    A country switch is two events of one account that are consecutive *in time*, so switches can
+    only be counted once every event is known: an account's events may come in any order and be cut
+    into batches anywhere (comparing each batch with a carried "latest event" missed every event
+    older than the carry: the result depended on where blocks were cut). Each batch is kept sorted by
+    (account, time, line); past ``budget`` rows in memory the batches go to an anonymous temporary
+    file. At the end accounts are taken in groups of at most ``budget`` rows (one account with more
+    is a group of its own), their slices gathered from every stored batch, sorted by (time, line)
+    and each event compared with its predecessor. Memory: at most about ``budget`` x 24 bytes.
+    """
+
+    def __init__(self, size: int, budget: int | None = None) -> None:
+        self.size = size
+        self.budget = budget or SWITCH_MEMORY_ROWS
+        self.counts = np.zeros(size, np.int64)
+        self.memory: list[np.ndarray] = []
+        self.in_memory = 0
+        self.spilled: list[tuple[int, int]] = []  # (first row, rows) of each batch in the file
+        self.rows_on_disk = 0
+        self.file: IO[bytes] | None = None
+
+    def add(self, acct: np.ndarray, ts: np.ndarray, country: np.ndarray, line: np.ndarray) -> None:
+        order = np.lexsort((line, ts, acct))
+        run = np.empty(len(order), _TIMELINE)
+        run["acct"], run["country"], run["ts"], run["line"] = acct[order], country[order], ts[order], line[order]
+        self.counts += np.bincount(acct, minlength=self.size)
+        self.memory.append(run)
+        self.in_memory += len(run)
+        if self.in_memory > self.budget:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="interdict-net01-")
+        for run in self.memory:
+            self.file.write(run.tobytes())
+            self.spilled.append((self.rows_on_disk, len(run)))
+            self.rows_on_disk += len(run)
+        self.memory, self.in_memory = [], 0
+
+    def switches(self, window_seconds: int) -> tuple[np.ndarray, np.ndarray]:
+        """Switches per account and the lowest line number of a switching event (-1 if none)."""
+        counts = np.zeros(self.size, np.int64)
+        none = np.iinfo(np.int64).max
+        first = np.full(self.size, none, np.int64)
+        runs = list(self.memory)
+        if self.file is not None:
+            self.file.flush()
+            disk = np.memmap(self.file, dtype=_TIMELINE, mode="r", shape=(self.rows_on_disk,))
+            runs += [disk[start:start + n] for start, n in self.spilled]
+        total = np.cumsum(self.counts)
+        lo = 0
+        while lo < self.size:
+            before = int(total[lo - 1]) if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(total, before + self.budget, side="right")))
+            parts = []
+            for run in runs:
+                i, j = np.searchsorted(run["acct"], [lo, hi])
+                if j > i:
+                    parts.append(np.asarray(run[i:j]))
+            if parts:
+                rows = np.concatenate(parts)
+                rows = rows[np.lexsort((rows["line"], rows["ts"], rows["acct"]))]
+                a, c, t, ln = rows["acct"], rows["country"], rows["ts"], rows["line"]
+                hit = (a[1:] == a[:-1]) & (c[1:] != c[:-1]) & (t[1:] - t[:-1] <= window_seconds)
+                if hit.any():
+                    who = a[1:][hit].astype(np.int64)
+                    counts += np.bincount(who, minlength=self.size)
+                    np.minimum.at(first, who, ln[1:][hit])
+            lo = hi
+        first[first == none] = -1
+        return counts, first
+
+    def close(self) -> None:
+        self.memory, self.in_memory = [], 0
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
 class _Folder:
     """Folds record batches into an :class:`EventAggregates`."""
 
@@ -359,6 +446,12 @@ class _Folder:
         self.locale_names: list[str] = []
         self.city_cache: dict[str, int] = {}
         self.city_names: list[str] = []
+        self.timelines = _Timelines(len(agg.account_ids))
+
+    def finish(self) -> None:
+        """Compute what needs the whole stream: country switches (NET-01)."""
+        agg = self.agg
+        agg.switches, agg.lines["switch"] = self.timelines.switches(agg.window_seconds)
 
     # -- mappers (called once per distinct value)
     def _account(self, value: str) -> int:
@@ -646,30 +739,10 @@ class _Folder:
                 if len(agg.tools[a]) < 8:
                     agg.tools[a].add(self.tool_names[c])
 
-        # rapid country switches (NET-01): consecutive non-VPN events of one account
+        # rapid country switches (NET-01): kept as a timeline, compared in time order at the end
         sw = timed & has_c & (vpn == 0)
         if sw.any():
-            sa, st, sc, sl = acct[sw], ts[sw], cty[sw], lines_k[sw]
-            order = np.lexsort((st, sa))
-            sa, st, sc, sl = sa[order], st[order], sc[order], sl[order]
-            prev_a = np.empty_like(sa)
-            prev_t = np.empty_like(st)
-            prev_c = np.empty_like(sc)
-            prev_a[1:], prev_t[1:], prev_c[1:] = sa[:-1], st[:-1], sc[:-1]
-            start = np.ones(len(sa), bool)
-            start[1:] = sa[1:] != sa[:-1]
-            prev_a[start] = sa[start]
-            prev_t[start] = agg._last_ts[sa[start]]
-            prev_c[start] = agg._last_country[sa[start]]
-            switch = (prev_c >= 0) & (prev_c != sc) & (st - prev_t <= agg.window_seconds) & (st >= prev_t)
-            if switch.any():
-                agg.switches += np.bincount(sa[switch], minlength=size)
-                self._first_line(agg.lines["switch"], sa, sl, switch)
-            end = np.ones(len(sa), bool)
-            end[:-1] = sa[1:] != sa[:-1]
-            later = st[end] >= agg._last_ts[sa[end]]
-            agg._last_ts[sa[end][later]] = st[end][later]
-            agg._last_country[sa[end][later]] = sc[end][later]
+            self.timelines.add(acct[sw], ts[sw], cty[sw], lines_k[sw])
 
         # payouts
         self._payouts(batch, payout_rows, acct, lines_k)
@@ -925,6 +998,14 @@ _JSON_TEXT = pa.schema([(name, pa.string()) for name in ("timestamp", "ts", "tim
                                                           "payout_account")])
 
 
+def _empty_as_null(table: pa.Table) -> pa.Table:
+    """Empty strings become nulls, as in the CSV readers and the tolerant JSON-lines reader."""
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type):
+            table = table.set_column(i, table.field(i), pc.if_else(pc.equal(column, ""), None, column))
+    return table
+
+
 def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
     """JSON lines in 8 MB chunks of whole lines: Arrow's JSON parser when the chunk is clean (one
     object per line, no blank lines, stable types), the tolerant line reader for that chunk if not."""
@@ -956,7 +1037,7 @@ def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[
             else:
                 names = _normalise_names(table.schema.names)
                 keep = [i for i, n in enumerate(names) if n in EVENT_COLUMNS and n not in names[:i]]
-                table = table.select(keep).rename_columns([names[i] for i in keep])
+                table = _empty_as_null(table.select(keep).rename_columns([names[i] for i in keep]))
                 row = line
                 for batch in table.to_batches(max_chunksize=max(batch_rows, 1 << 18)):
                     yield batch, np.arange(row, row + batch.num_rows, dtype=np.int64)
@@ -1031,8 +1112,12 @@ def aggregate_events(
         agg = EventAggregates(list(account_ids), list(claimed_country), window_seconds=window_minutes * 60)
         agg.reader = f"{fmt}-{'tolerant' if tolerant else 'arrow'}"
         folder = _Folder(agg, problems, str(path), places)
-        for batch, lines in iter_event_batches(path, problems, fmt=fmt, batch_rows=batch_rows, tolerant=tolerant):
-            folder.fold(batch, lines)
+        try:
+            for batch, lines in iter_event_batches(path, problems, fmt=fmt, batch_rows=batch_rows, tolerant=tolerant):
+                folder.fold(batch, lines)
+            folder.finish()
+        finally:
+            folder.timelines.close()
         return agg
 
     if fmt != "csv":

@@ -120,3 +120,60 @@ def test_key_revoked_in_another_process_is_refused_on_the_next_request(client, t
     assert r.status_code == 401 and "revoked" in r.json()["detail"]
     # other keys keep working (their cache entries are verified again once)
     assert client.post("/match/default", json=kumsan, headers=auth(tokens["screener"])).status_code == 200
+
+
+def _fastpath(app):
+    from interdict.api.fastpath import MatchFastPath
+
+    node = app.middleware_stack
+    while node is not None and not isinstance(node, MatchFastPath):
+        node = getattr(node, "app", None)
+    return node
+
+
+KUMSAN = {"schema": "Company", "properties": {"name": ["Korea Kumsan Trading Corporation"]}}
+
+
+def test_plain_match_takes_the_short_path_and_answers_as_the_route_does(client, app, tokens, db):
+    from interdict.audit import trail
+
+    body = {"queries": {"a": KUMSAN, "b": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}}
+    client.post("/match/default", json=body, headers=auth(tokens["screener"]))  # builds the middleware stack
+    fast = _fastpath(app)
+    before = fast.answered
+    quick = client.post("/match/default?limit=3&threshold=0.5&algorithm=logic-v2", json=body,
+                        headers=auth(tokens["screener"]))
+    assert fast.answered == before + 1
+    # a filter parameter (excluding an id no list has) sends the same request through the route
+    routed = client.post("/match/default?limit=3&threshold=0.5&algorithm=logic-v2&exclude_entity_ids=none-such", json=body,
+                         headers=auth(tokens["screener"]))
+    assert fast.answered == before + 1
+    assert quick.status_code == routed.status_code == 200
+    assert quick.headers["x-batch-size"] == routed.headers["x-batch-size"] == "2"
+    a, b = quick.json(), routed.json()
+    for resp in (a, b):
+        for answer in resp["responses"].values():
+            record = trail.get_record(db, answer.pop("audit_record"))
+            assert record.kind == "screening" and record.body["params"]["limit"] == 3
+    assert a == b
+
+
+def test_requests_the_short_path_leaves_alone_get_the_routes_answers(client, app, tokens):
+    fast = _fastpath(app) or _fastpath(client.app)
+    before = fast.answered if fast else 0
+    ok = auth(tokens["screener"])
+    cases = [
+        ({"queries": {"a": KUMSAN}}, "/match/default", {}, 401),                       # no key
+        ({"queries": {"a": KUMSAN}}, "/match/default", auth("idk_nope.nope"), 401),    # wrong key
+        ({"queries": {"a": {"schema": "Nope", "properties": {}}}}, "/match/default", ok, 400),  # body replayed
+        ({"queries": {"a": KUMSAN}}, "/match/nowhere", ok, 404),
+        ({"queries": {"a": KUMSAN}}, "/match/default?limit=0", ok, 422),
+        ({"queries": {"a": KUMSAN}}, "/match/default?threshold=nan", ok, 422),
+        ({"queries": "not a mapping"}, "/match/default", ok, 422),
+        ({"queries": {}}, "/match/default", ok, 400),
+    ]
+    for body, url, headers, status in cases:
+        r = client.post(url, json=body, headers=headers)
+        assert r.status_code == status, (url, body, r.text)
+        assert "detail" in r.json()
+    assert (fast.answered if fast else 0) == before

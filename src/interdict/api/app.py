@@ -102,6 +102,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
 
     app.include_router(routes_match.router)
     app.include_router(routes_service.router)
+    from interdict.api.fastpath import MatchFastPath
+
+    app.add_middleware(MatchFastPath)  # inside the body limit (middleware added later wraps it)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     return app
 

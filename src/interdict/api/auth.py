@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from interdict.audit.keys import ApiKey, authenticate, keys_generation, role_allows
-from interdict.exc import Forbidden
+from interdict.exc import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="API key as 'Bearer <key>' (or 'ApiKey <key>').")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key.")
@@ -82,6 +83,28 @@ def forget_key(key_id: str) -> None:
     for digest, (_, _, key) in list(_CACHE.items()):
         if key.key_id == key_id:
             _CACHE.pop(digest, None)
+
+
+def authorised_key(state: Any, headers: Mapping[str, str], role: str) -> ApiKey | None:
+    """The valid key of these (lower-cased) headers if its role allows ``role``, else None: the same
+    token forms, cache and checks as :func:`current_key`, for :mod:`.fastpath` (which leaves every
+    refusal to the route, so 401/403 answers keep one shape)."""
+    token = headers.get("x-api-key") or None
+    if not token:
+        scheme, _, value = headers.get("authorization", "").partition(" ")
+        if scheme.lower() in {"bearer", "apikey"}:
+            token = value.strip()
+    if not token:
+        return None
+    generation = keys_generation(state.db)
+    key = _cached(token, generation)
+    if key is None:
+        try:
+            key = authenticate(state.db, token, state.settings)
+        except Unauthorized:
+            return None
+        _remember(token, key, generation)
+    return key if role_allows(key.role, role) else None
 
 
 def require(role: str) -> Callable[..., ApiKey]:

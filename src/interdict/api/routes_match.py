@@ -199,7 +199,23 @@ async def match(
     Give each example a stable `id` (your customer id): analyst decisions on its hits then apply to
     later screenings of it (a false positive stops alerting until the list entry or the customer
     gains a new name, birth date, country or identifier)."""
-    state = request.app.state.service
+    return await run_match(
+        request.app.state.service, engine, body, dataset, key, limit=limit, threshold=threshold, cutoff=cutoff,
+        algorithm=algorithm, include_dataset=include_dataset, exclude_schema=exclude_schema,
+        exclude_dataset=exclude_dataset, topics=topics, changed_since=changed_since,
+        exclude_entity_ids=exclude_entity_ids)
+
+
+async def run_match(state: Any, engine: Engine, body: m.EntityMatchQuery, dataset: str, key: ApiKey, *,
+                    limit: int = 5, threshold: float | None = None, cutoff: float = 0.0, algorithm: str | None = None,
+                    include_dataset: list[str] = (), exclude_schema: list[str] = (),  # type: ignore[assignment]
+                    exclude_dataset: list[str] = (), topics: list[str] = (),  # type: ignore[assignment]
+                    changed_since: str | None = None,
+                    exclude_entity_ids: list[str] = ()) -> JSONResponse:  # type: ignore[assignment]
+    """The body of ``POST /match`` once the request is parsed and authorised (also called by
+    :mod:`.fastpath`, which parses plain requests without FastAPI's parameter machinery)."""
+    include_dataset, exclude_schema = list(include_dataset), list(exclude_schema)
+    exclude_dataset, topics, exclude_entity_ids = list(exclude_dataset), list(topics), list(exclude_entity_ids)
     ds = _dataset(engine, dataset)
     algo = engine.check_algorithm(algorithm)
     if body.config:
@@ -209,11 +225,14 @@ async def match(
     if len(body.queries) > state.settings.api_max_batch:
         raise HTTPException(422, detail=f"Too many queries in one batch: {len(body.queries)}, the limit is "
                                         f"{state.settings.api_max_batch} (INTERDICT_API_MAX_BATCH)")
-    from followthemoney import model
-
+    for example in body.queries.values():  # every example is checked before anything is screened
+        if _model().get(example.schema_) is None:
+            raise HTTPException(400, detail=f"Cannot parse example entity: invalid schema {example.schema_!r}")
+    filtered = bool(exclude_entity_ids or include_dataset or exclude_dataset or exclude_schema or topics
+                    or changed_since)
     keep = _keep_filter(engine, exclude_ids=set(exclude_entity_ids), include_dataset=include_dataset,
                         exclude_dataset=exclude_dataset, exclude_schema=exclude_schema, topics=topics,
-                        changed_since=changed_since)
+                        changed_since=changed_since) if filtered else None
     extra = len(exclude_entity_ids) + (10 if (include_dataset or exclude_dataset or exclude_schema or topics
                                                or changed_since) else 0)
     params = {"limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algo,
@@ -222,8 +241,6 @@ async def match(
               "changed_since": changed_since, "screen_limit": limit + extra}
     work = []
     for name, example in body.queries.items():
-        if model.get(example.schema_) is None:
-            raise HTTPException(400, detail=f"Cannot parse example entity: invalid schema {example.schema_!r}")
         ex = _example_dict(example)
         result = engine.screener.screen({"schema": ex["schema"], "properties": ex["properties"]},
                                         threshold=threshold, limit=limit + extra, dataset=ds)
@@ -254,6 +271,12 @@ async def match(
     # skips FastAPI's re-validation of every nested result, a large share of a request's CPU.
     return JSONResponse({"responses": responses, "matcher": _matcher_docs(), "limit": limit},
                         headers={"x-batch-size": str(len(responses))})
+
+
+def _model() -> Any:
+    from followthemoney import model
+
+    return model
 
 
 _MATCHER: dict[str, Any] | None = None

@@ -221,3 +221,66 @@ def test_country_switches_do_not_depend_on_file_order_or_batch_cuts(tmp, monkeyp
         agg = aggregate_events(path, ["a"], ["us"])
         assert agg.switches.tolist() == [2], block
         assert agg.lines["switch"].tolist() == [2], block
+
+
+def _places(text):
+    return "border" if text in ("丹东", "Dandong") else None
+
+
+ENCODED_LINES = {
+    "csv": [b"account_id,timestamp,ip,country,city\n",
+            b"a,2025-03-03T10:00:00Z,8.8.8.8,US,Boston\n",
+            b"a,2025-03-03T11:00:00Z,8.8.8.8,US,Bo\xffston\n",  # invalid UTF-8 (nor GB18030)
+            "a,2025-03-03T12:00:00Z,8.8.8.8,CN,丹东\n".encode("gb18030"),
+            b"a,2025-03-03T14:00:00Z,8.8.8.8,US,Boston\n"],
+    "jsonl": [b'{"account_id": "a", "timestamp": "2025-03-03T10:00:00Z", "country": "US", "city": "Boston"}\n',
+              b'{"account_id": "a", "timestamp": "2025-03-03T11:00:00Z", "country": "US", "city": "Bo\xffston"}\n',
+              '{"account_id": "a", "timestamp": "2025-03-03T12:00:00Z", "country": "CN", "city": "丹东"}\n'
+              .encode("gb18030"),
+              b'{"account_id": "a", "timestamp": "2025-03-03T14:00:00Z", "country": "US", "city": "Boston"}\n'],
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_undecodable_bytes_are_a_problem_of_their_line_and_the_rest_is_read(tmp, fmt):
+    """Lines are decoded by interdict.textio: UTF-8, else GB18030, else Latin-1 reported with file and line."""
+    data = ENCODED_LINES[fmt]
+    path = tmp / f"e.{fmt}"
+    path.write_bytes(b"".join(data))
+    problems = ProblemLog()
+    agg = aggregate_events(path, ["a"], ["us"], problems, places=_places)
+    bad_line = 3 if fmt == "csv" else 2
+    assert [(p.file, p.line) for p in problems.problems] == [(str(path), bad_line)]
+    assert "neither UTF-8 nor GB18030" in problems.problems[0].message
+    assert agg.n.tolist() == [4] and agg.hours[0].nonzero()[0].tolist() == [10, 11, 12, 14]
+    assert agg.countries[0] == {"us", "cn"}
+    assert agg.nexus_cities[0] == {"丹东 (border)"}  # the GB18030 line was read as GB18030
+    assert agg.lines["nexus"].tolist() == [bad_line + 1]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_truncated_last_line_is_reported_as_cut_short(tmp, fmt):
+    data = ENCODED_LINES[fmt]
+    good = [data[0], data[1], data[4]] if fmt == "csv" else [data[0], data[3]]
+    path = tmp / f"e.{fmt}"
+    path.write_bytes(b"".join(good) + good[-1][:30])  # the last line cut mid-record, no line end
+    problems = ProblemLog()
+    agg = aggregate_events(path, ["a"], ["us"], problems)
+    last = len(good) + 1
+    assert [(p.file, p.line) for p in problems.problems] == [(str(path), last)]
+    assert "cut short" in problems.problems[0].message
+    assert agg.n.tolist() == [2]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_utf16_with_a_bom_is_read_and_binary_files_are_refused(tmp, fmt):
+    rows = events_at_hours("a", [1, 2], days=2, city="丹东")
+    path = write_csv(tmp / "e.csv", rows, EVENT_FIELDS) if fmt == "csv" else write_jsonl(tmp / "e.jsonl", rows)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    problems = ProblemLog()
+    agg = aggregate_events(path, ["a"], ["us"], problems, places=_places)
+    assert not problems, problems.problems
+    assert agg.n.tolist() == [4] and agg.nexus.tolist() == [4]
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InvalidInput, match="not a text file"):
+        aggregate_events(path, ["a"], ["us"])

@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from interdict.exc import InvalidInput, ProblemLog
+from interdict.textio import LineDecoder, has_utf16_bom, looks_binary, utf16_lines
 from interdict.workers.profiles import clean_country
 
 __all__ = ["EventAggregates", "aggregate_events", "EVENT_COLUMNS", "iter_event_batches", "PlaceLookup"]
@@ -838,6 +839,41 @@ def _preview(header: list[str]) -> str:
     return ascii([str(h)[:30] for h in header[:6]])[:200]
 
 
+_CUT = " (the last line has no line end: the file looks cut short)"
+
+
+class _TextLines:
+    """Decoded physical lines as :mod:`interdict.textio` reads them: UTF-16 with a byte-order mark,
+    else each line UTF-8, else GB18030, else Latin-1 (reported with its file and line), NUL bytes
+    replaced (reported). ``cut`` tells whether the last line given had no line end (only the last
+    line of a file can lack one)."""
+
+    def __init__(self, raw: IO[bytes], problems: ProblemLog, file: str, first_line: int = 1) -> None:
+        head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+        if first_line == 1 and has_utf16_bom(head):
+            self.lines: Iterator[str] = utf16_lines(raw)
+        else:
+            decoder = LineDecoder(raw, problems, file)
+            decoder.line = first_line - 1
+            self.lines = iter(decoder)
+        self.cut = False
+
+    def __iter__(self) -> Iterator[str]:
+        for text in self.lines:
+            self.cut = not text.endswith(("\n", "\r"))
+            yield text
+
+
+def _text_head(path: Path) -> bytes:
+    """The first bytes of a text events file; a short :class:`InvalidInput` if it is binary."""
+    with path.open("rb") as raw:
+        head = raw.read(4096)
+    if looks_binary(head):
+        raise InvalidInput(f"{path} is not a text file (binary data at the start); expected CSV, JSON lines or "
+                           "Parquet (UTF-16 needs a byte-order mark)")
+    return head
+
+
 def _whole_line_chunks(raw: IO[bytes], size: int | None = None) -> Iterator[bytes]:
     """Blocks of about ``size`` bytes (default ``CSV_CHUNK_BYTES``) that each end at a line end
     (the last one may not)."""
@@ -871,6 +907,8 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
 
     import pyarrow.csv as pacsv
 
+    if has_utf16_bom(_text_head(path)):
+        raise _TolerantNeeded()
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
         header = next(csv.reader(handle), None)
     if not header:
@@ -917,8 +955,10 @@ def _rows_to_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:
 
 
 def _csv_tolerant(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
+    _text_head(path)
+    with path.open("rb") as raw:
+        text = _TextLines(raw, problems, str(path))
+        reader = csv.reader(text)
         header = next(reader, None)
         if not header:
             return
@@ -937,12 +977,13 @@ def _csv_tolerant(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator
             except StopIteration:
                 break
             except csv.Error as exc:
-                problems.add(f"unreadable CSV row: {exc}", file=str(path), line=start)
+                problems.add(f"unreadable CSV row: {exc}{_CUT if text.cut else ''}", file=str(path), line=start)
                 continue
             if not row or not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(names):
-                problems.add(f"expected {len(names)} fields, found {len(row)}; row skipped", file=str(path), line=start)
+                problems.add(f"expected {len(names)} fields, found {len(row)}; row skipped{_CUT if text.cut else ''}",
+                             file=str(path), line=start)
                 continue
             for i, n in wanted:
                 columns[n].append(row[i])
@@ -956,9 +997,9 @@ def _csv_tolerant(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator
 
 
 def _jsonl_rows(
-    pairs: Iterator[tuple[int, bytes]], problems: ProblemLog, path: Path, batch_rows: int
+    pairs: Iterator[tuple[int, str]], problems: ProblemLog, path: Path, batch_rows: int
 ) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
-    """Tolerant JSON-lines reading: one object per line, bad lines reported and skipped."""
+    """Tolerant JSON-lines reading: one object per decoded line, bad lines reported and skipped."""
     try:
         import orjson
 
@@ -973,7 +1014,8 @@ def _jsonl_rows(
         try:
             data = loads(raw)
         except ValueError as exc:
-            problems.add(f"not valid JSON: {exc}", file=str(path), line=lineno)
+            cut = _CUT if not raw.endswith(("\n", "\r")) else ""
+            problems.add(f"not valid JSON: {exc}{cut}", file=str(path), line=lineno)
             continue
         if not isinstance(data, dict):
             problems.add("JSON line is not an object", file=str(path), line=lineno)
@@ -998,6 +1040,16 @@ _JSON_TEXT = pa.schema([(name, pa.string()) for name in ("timestamp", "ts", "tim
                                                           "payout_account")])
 
 
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _empty_as_null(table: pa.Table) -> pa.Table:
     """Empty strings become nulls, as in the CSV readers and the tolerant JSON-lines reader."""
     for i, column in enumerate(table.columns):
@@ -1013,12 +1065,17 @@ def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[
 
     import pyarrow.json as pajson
 
+    if has_utf16_bom(_text_head(path)):
+        with path.open("rb") as raw:
+            yield from _jsonl_rows(enumerate(_TextLines(raw, problems, str(path)), start=1), problems, path, batch_rows)
+        return
     line = 1
     with path.open("rb") as raw:
         for chunk in _whole_line_chunks(raw):
             n_lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
             table = None
-            if not chunk.startswith((b"\n", b"\r")) and b"\n\n" not in chunk and b"\n\r\n" not in chunk:
+            if (not chunk.startswith((b"\n", b"\r")) and b"\n\n" not in chunk and b"\n\r\n" not in chunk
+                    and _is_utf8(chunk)):  # Arrow's JSON parser does not check UTF-8 in strings
                 try:
                     table = pajson.read_json(
                         io.BytesIO(chunk),
@@ -1032,8 +1089,8 @@ def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[
                         pa.types.is_nested(f.type) for f in table.schema)):
                     table = None
             if table is None:
-                pairs = enumerate(chunk.splitlines(), start=line)
-                yield from _jsonl_rows(pairs, problems, path, batch_rows)
+                text = _TextLines(io.BytesIO(chunk), problems, str(path), first_line=line)
+                yield from _jsonl_rows(enumerate(text, start=line), problems, path, batch_rows)
             else:
                 names = _normalise_names(table.schema.names)
                 keep = [i for i, n in enumerate(names) if n in EVENT_COLUMNS and n not in names[:i]]

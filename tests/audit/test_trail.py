@@ -163,3 +163,33 @@ def test_group_commit_keeps_each_request_whole_and_the_chain_valid(service_db):
         seqs = [r.seq for r in recs]
         assert seqs == list(range(seqs[0], seqs[0] + 3))  # one request's records are contiguous
     assert trail.verify(service_db).records == 180 and trail.verify(service_db).ok
+
+
+def test_loop_batcher_gives_each_request_its_own_committed_ids(service_db):
+    import asyncio
+
+    async def main():
+        batcher = trail.loop_batcher(service_db)
+        calls = []
+        submit = batcher.committer.submit_future
+
+        def counting(records):
+            calls.append(len(records))
+            return submit(records)
+
+        batcher.committer.submit_future = counting
+
+        async def request(i):
+            recs = [NewRecord("screening", "key:a", "api", {"query": {"name": f"P{i}-{k}"}, "candidates": []})
+                    for k in range(1 + i % 3)]
+            return i, await batcher.submit(recs)
+
+        return calls, await asyncio.gather(*(request(i) for i in range(30)))
+
+    calls, answers = asyncio.run(main())
+    assert sum(calls) == sum(1 + i % 3 for i in range(30)) and len(calls) < 30  # batched
+    for i, ids in answers:
+        assert len(ids) == 1 + i % 3
+        for k, rid in enumerate(ids):  # each request's own records, in its order
+            assert trail.get_record(service_db, rid).body["query"]["name"] == f"P{i}-{k}"
+    assert trail.verify(service_db).ok

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from interdict.audit.decisions import apply_decision, latest_decisions
 from interdict.audit.facts import facts_of
 from interdict.audit.keys import ApiKey
 from interdict.audit.screening import screening_records
-from interdict.audit.trail import committer_for
+from interdict.audit.trail import loop_batcher
 from interdict.exc import InvalidInput, NotFound
 
 router = APIRouter()
@@ -257,7 +256,7 @@ async def run_match(state: Any, engine: Engine, body: m.EntityMatchQuery, datase
           "subject": subject or None} for name, ex, result, _, applied, subject in work],
         actor=key.actor, channel="api", context=engine.context,
     )
-    ids = await asyncio.wrap_future(committer_for(state.db).submit_future(records))
+    ids = await loop_batcher(state.db).submit(records)
     responses = {}
     for (name, ex, _result, results, _applied, _subject), record_id in zip(work, ids, strict=True):
         responses[name] = {
@@ -269,8 +268,20 @@ async def run_match(state: Any, engine: Engine, body: m.EntityMatchQuery, datase
         }
     # Built here to the documented model's shape (tests validate it); returning the response directly
     # skips FastAPI's re-validation of every nested result, a large share of a request's CPU.
-    return JSONResponse({"responses": responses, "matcher": _matcher_docs(), "limit": limit},
-                        headers={"x-batch-size": str(len(responses))})
+    return FastJSONResponse({"responses": responses, "matcher": _matcher_docs(), "limit": limit},
+                            headers={"x-batch-size": str(len(responses))})
+
+
+class FastJSONResponse(JSONResponse):
+    """JSON rendered by orjson (about three times faster than ``json`` for a /match answer)."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            import orjson
+
+            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+        except (ImportError, TypeError):
+            return super().render(content)
 
 
 def _model() -> Any:

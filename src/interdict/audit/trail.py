@@ -320,6 +320,66 @@ def committer_for(db: ServiceDB) -> GroupCommitter:
     return committer
 
 
+class LoopBatcher:
+    """Group commit seen from an asyncio event loop (the API's ``/match``): requests hand their records
+    to the loop, and one batch at a time goes to the :class:`GroupCommitter`'s writer thread; what
+    arrives while a commit is in flight waits for the next batch. One cross-thread hand-off per
+    batch instead of per request (the queue's locks cost 4% of a worker's CPU, py-spy). Each request
+    still resumes only once its own records are committed, and gets its own ids."""
+
+    def __init__(self, committer: GroupCommitter, loop: Any) -> None:
+        self.committer = committer
+        self.loop = loop
+        self._pending: list[tuple[list[NewRecord], Any]] = []
+        self._inflight = False
+
+    async def submit(self, records: list[NewRecord]) -> list[str]:
+        if not records:
+            return []
+        future = self.loop.create_future()
+        self._pending.append((records, future))
+        if not self._inflight:
+            self._flush()
+        return await future
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        self._inflight = True
+        done = self.committer.submit_future([r for recs, _ in batch for r in recs])
+        done.add_done_callback(lambda f: self.loop.call_soon_threadsafe(self._settle, batch, f))
+
+    def _settle(self, batch: list[tuple[list[NewRecord], Any]], done: Future) -> None:
+        self._inflight = False
+        exc = done.exception()
+        pos = 0
+        ids = done.result() if exc is None else []
+        for recs, future in batch:
+            if future.done():  # the request was cancelled (client gone): its records are committed anyway
+                pos += len(recs)
+                continue
+            if exc is not None:
+                future.set_exception(exc)
+            else:
+                future.set_result(ids[pos: pos + len(recs)])
+            pos += len(recs)
+        if self._pending:
+            self._flush()
+
+
+_BATCHERS: dict[tuple[int, int], LoopBatcher] = {}
+
+
+def loop_batcher(db: ServiceDB) -> LoopBatcher:
+    """The batcher of ``db`` for the running event loop (create on first use)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    batcher = _BATCHERS.get((id(db), id(loop)))
+    if batcher is None or batcher.loop is not loop or batcher.committer.db is not db:
+        batcher = _BATCHERS[(id(db), id(loop))] = LoopBatcher(committer_for(db), loop)
+    return batcher
+
+
 def append_grouped(db: ServiceDB, records: list[NewRecord]) -> list[str]:
     """Like :func:`append_many`, through the process's group committer for ``db``."""
     return committer_for(db).submit(records)

@@ -936,6 +936,8 @@ def _csv_fast(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.
         if not first:
             return
         for chunk in _whole_line_chunks(raw):
+            if not _is_utf8(chunk):  # lines in other encodings: decoded line by line (textio)
+                raise _TolerantNeeded()
             table = pacsv.read_csv(io.BytesIO(chunk), read_options=read_options, parse_options=parse_options,
                                    convert_options=convert_options)
             if invalid:

@@ -235,36 +235,48 @@ class Scorer:
         if not per_key and not hits:
             return []
         if per_key:
+            # Work on the entities the query's keys reach (``entities``), not on every listed one:
+            # a dense pass over all entities per query reading cost more than the scoring.
+            keys_in = list(per_key)
+            cat = np.concatenate([per_key[key][0] for key in keys_in])
+            cat_w = np.concatenate([per_key[key][1] for key in keys_in])
+            entities, slot = np.unique(cat, return_inverse=True)
+            bounds = np.cumsum([0] + [per_key[key][0].shape[0] for key in keys_in])
+            key_slots = {key: (int(bounds[i]), int(bounds[i + 1])) for i, key in enumerate(keys_in)}
+            m = entities.shape[0]
             # coverage of each query form by each entity, best form kept: a query read two ways
             # ("X Corporation, Pyongyang" and "X") is covered by either reading
-            acc = np.zeros(self._n)
+            acc = np.zeros(m)
             form_keys = {tuple(dict.fromkeys(qf.form.keys)) for qf in pq.forms}
+            longest = max((len(keys) for keys in form_keys), default=0)
             for keys in form_keys:
-                present = [k for k in keys if k in per_key]
+                present = [key_slots[key] for key in keys if key in key_slots]
                 if not present:
                     continue
-                norm = sum(pq.key_weights[k] for k in keys) or 1.0
-                part = np.bincount(np.concatenate([per_key[k][0] for k in present]),
-                                   weights=np.concatenate([per_key[k][1] for k in present]), minlength=self._n)
-                np.maximum(acc, part / norm, out=acc)
+                norm = sum(pq.key_weights[key] for key in keys) or 1.0
+                idx = np.concatenate([slot[a:b] for a, b in present])
+                wts = np.concatenate([cat_w[a:b] for a, b in present])
+                np.maximum(acc, np.bincount(idx, weights=wts, minlength=m) / norm, out=acc)
             if mask is not None:
-                acc[~mask] = 0.0
-            best = float(acc.max()) if acc.shape[0] else 0.0
+                acc[~mask[entities]] = 0.0
+            best = float(acc.max()) if m else 0.0
             keep = acc >= max(min_coverage, relative * best)
-            if min_coverage > 0:
+            if min_coverage > 0 and longest >= 3 and pq.query.schema != "Person":
                 # a listed name found whole inside a longer query ("Groupe Congo Futur" for "Congo
-                # Futur") covers little of the query's weight but all of its own
-                raw = np.bincount(np.concatenate([a for a, _ in per_key.values()]),
-                                  weights=np.concatenate([w for _, w in per_key.values()]), minlength=self._n)
-                contained = (raw >= CONTAINED_SHARE * self.shortest_name_weight()) & (acc >= CONTAINED_MIN)
+                # Futur") covers little of the query's weight but all of its own. Not for a query of
+                # two tokens (it contains only names it also covers in full, which the cut above
+                # keeps), nor for persons (a longer name holds many shorter ones: Maria Jose Garcia
+                # holds Jose Garcia; a person's extra middle name costs little coverage anyway)
+                raw = np.bincount(slot, weights=cat_w, minlength=m)
+                contained = (raw >= CONTAINED_SHARE * self.shortest_name_weight()[entities]) & (acc >= CONTAINED_MIN)
                 if mask is not None:
-                    contained &= mask
+                    contained &= mask[entities]
                 acc = np.where(contained & ~keep, np.maximum(acc, min_coverage), acc)
                 keep |= contained
             top = np.flatnonzero(keep)
             if top.shape[0] > k:
                 top = top[np.argpartition(-acc[top], k)[:k]]
-            found = sorted(((int(e), float(acc[e])) for e in top), key=lambda x: -x[1])
+            found = sorted(((int(entities[i]), float(acc[i])) for i in top), key=lambda x: -x[1])
         else:
             found = []
         for e, s in hits.items():

@@ -36,15 +36,16 @@ def event_files(draw):
     """Events of three accounts in any order: close times (switch windows and ties), a few countries,
     VPN or not, Korean locales, remote tools, long sessions, payouts, and some bad values."""
     n = draw(st.integers(0, 40))
-    slots = draw(st.lists(st.tuples(st.sampled_from(ACCOUNTS + ["ghost"]), st.integers(0, 600)),
-                          min_size=n, max_size=n, unique=True))  # unique (account, minute): no exact duplicates
+    ips = ["8.8.8.8", "73.12.40.5", "175.45.178.9", "1.1.1.1", "300.1.1.1", ""]
+    slots = draw(st.lists(st.tuples(st.sampled_from(ACCOUNTS + ["ghost"]), st.integers(0, 300), st.sampled_from(ips)),
+                          min_size=n, max_size=n, unique=True))  # no exact duplicates; ties in time do occur
     rows = []
-    for account, minute in slots:
+    for account, minute, ip in slots:
         ts = (START + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ")
         rows.append({
             "account_id": account,
             "timestamp": draw(st.sampled_from([ts] * 6 + ["", "soon", ts.replace("Z", "")])),
-            "ip": draw(st.sampled_from(["8.8.8.8", "73.12.40.5", "175.45.178.9", "1.1.1.1", "300.1.1.1", ""])),
+            "ip": ip,
             "country": draw(st.sampled_from(["US", "DE", "CN", "FR", "", "Atlantis"])),
             "city": draw(st.sampled_from(["", "Dandong", "Boston", "丹东", "Bo@ston"])),  # @: an invalid byte
             "vpn": draw(st.sampled_from(["false", "false", "true", "maybe"])),

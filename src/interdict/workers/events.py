@@ -352,74 +352,91 @@ class _Timelines:
     A country switch is two events of one account that are consecutive *in time*, so switches can
     only be counted once every event is known: an account's events may come in any order and be cut
     into batches anywhere (comparing each batch with a carried "latest event" missed every event
-    older than the carry: the result depended on where blocks were cut). Each batch is kept sorted by
-    (account, time, line); past ``budget`` rows in memory the batches go to an anonymous temporary
-    file. At the end accounts are taken in groups of at most ``budget`` rows (one account with more
-    is a group of its own), their slices gathered from every stored batch, sorted by (time, line)
-    and each event compared with its predecessor. Memory: at most about ``budget`` x 24 bytes.
+    older than the carry: the result depended on where blocks were cut). Batches are kept as they
+    come; past ``budget`` rows in memory they are sorted by account (stable: file order kept) and
+    appended to an anonymous temporary file as one run. At the end accounts are taken in groups of
+    at most ``budget`` rows (one account with more is a group of its own), their slices gathered
+    from every run in file order, stably sorted by (account, time) - ties stay in file order - and
+    each event compared with its predecessor. Memory: about ``budget`` x 24 bytes.
     """
 
     def __init__(self, size: int, budget: int | None = None) -> None:
         self.size = size
         self.budget = budget or SWITCH_MEMORY_ROWS
         self.counts = np.zeros(size, np.int64)
-        self.memory: list[np.ndarray] = []
+        self.memory: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.in_memory = 0
-        self.spilled: list[tuple[int, int]] = []  # (first row, rows) of each batch in the file
+        self.runs: list[tuple[int, int]] = []  # (first row, rows) of each run in the file
         self.rows_on_disk = 0
         self.file: IO[bytes] | None = None
 
     def add(self, acct: np.ndarray, ts: np.ndarray, country: np.ndarray, line: np.ndarray) -> None:
-        order = np.lexsort((line, ts, acct))
-        run = np.empty(len(order), _TIMELINE)
-        run["acct"], run["country"], run["ts"], run["line"] = acct[order], country[order], ts[order], line[order]
+        self.memory.append((acct.astype(np.int32), country.astype(np.int32), ts, line))
         self.counts += np.bincount(acct, minlength=self.size)
-        self.memory.append(run)
-        self.in_memory += len(run)
+        self.in_memory += len(acct)
         if self.in_memory > self.budget:
             self._spill()
 
+    def _columns(self) -> list[np.ndarray]:
+        return [np.concatenate(column) for column in zip(*self.memory, strict=True)]
+
     def _spill(self) -> None:
+        acct, country, ts, line = self._columns()
+        order = np.argsort(acct, kind="stable")
+        run = np.empty(len(order), _TIMELINE)
+        run["acct"], run["country"], run["ts"], run["line"] = acct[order], country[order], ts[order], line[order]
         if self.file is None:
             self.file = tempfile.TemporaryFile(prefix="interdict-net01-")
-        for run in self.memory:
-            self.file.write(run.tobytes())
-            self.spilled.append((self.rows_on_disk, len(run)))
-            self.rows_on_disk += len(run)
+        self.file.write(run.tobytes())
+        self.runs.append((self.rows_on_disk, len(run)))
+        self.rows_on_disk += len(run)
         self.memory, self.in_memory = [], 0
 
     def switches(self, window_seconds: int) -> tuple[np.ndarray, np.ndarray]:
         """Switches per account and the lowest line number of a switching event (-1 if none)."""
         counts = np.zeros(self.size, np.int64)
-        none = np.iinfo(np.int64).max
-        first = np.full(self.size, none, np.int64)
-        runs = list(self.memory)
-        if self.file is not None:
+        first = np.full(self.size, np.iinfo(np.int64).max, np.int64)
+        if self.file is None:
+            if self.memory:
+                self._count(*self._columns(), window_seconds, counts, first)
+        else:
+            if self.memory:
+                self._spill()
             self.file.flush()
             disk = np.memmap(self.file, dtype=_TIMELINE, mode="r", shape=(self.rows_on_disk,))
-            runs += [disk[start:start + n] for start, n in self.spilled]
-        total = np.cumsum(self.counts)
-        lo = 0
-        while lo < self.size:
-            before = int(total[lo - 1]) if lo else 0
-            hi = max(lo + 1, int(np.searchsorted(total, before + self.budget, side="right")))
-            parts = []
-            for run in runs:
-                i, j = np.searchsorted(run["acct"], [lo, hi])
-                if j > i:
-                    parts.append(np.asarray(run[i:j]))
-            if parts:
-                rows = np.concatenate(parts)
-                rows = rows[np.lexsort((rows["line"], rows["ts"], rows["acct"]))]
-                a, c, t, ln = rows["acct"], rows["country"], rows["ts"], rows["line"]
-                hit = (a[1:] == a[:-1]) & (c[1:] != c[:-1]) & (t[1:] - t[:-1] <= window_seconds)
-                if hit.any():
-                    who = a[1:][hit].astype(np.int64)
-                    counts += np.bincount(who, minlength=self.size)
-                    np.minimum.at(first, who, ln[1:][hit])
-            lo = hi
-        first[first == none] = -1
+            runs = [disk[start:start + n] for start, n in self.runs]
+            total = np.cumsum(self.counts)
+            lo = 0
+            while lo < self.size:
+                before = int(total[lo - 1]) if lo else 0
+                hi = max(lo + 1, int(np.searchsorted(total, before + self.budget, side="right")))
+                parts = []
+                for run in runs:
+                    i, j = np.searchsorted(run["acct"], [lo, hi])
+                    if j > i:
+                        parts.append(np.asarray(run[i:j]))
+                if parts:
+                    rows = np.concatenate(parts)
+                    self._count(rows["acct"], rows["country"], rows["ts"], rows["line"], window_seconds, counts, first)
+                lo = hi
+            del disk, runs
+        first[first == np.iinfo(np.int64).max] = -1
         return counts, first
+
+    @staticmethod
+    def _count(acct: np.ndarray, country: np.ndarray, ts: np.ndarray, line: np.ndarray, window_seconds: int,
+               counts: np.ndarray, first: np.ndarray) -> None:
+        span = int(ts.max()) - int(ts.min()) + 1
+        if (int(acct.max()) + 1) * span < 1 << 62:  # one stable sort of a combined key
+            order = np.argsort(acct.astype(np.int64) * span + (ts - ts.min()), kind="stable")
+        else:
+            order = np.lexsort((ts, acct))
+        a, c, t = acct[order], country[order], ts[order]
+        hit = (a[1:] == a[:-1]) & (c[1:] != c[:-1]) & (t[1:] - t[:-1] <= window_seconds)
+        if hit.any():
+            who = a[1:][hit].astype(np.int64)
+            counts += np.bincount(who, minlength=len(counts))
+            np.minimum.at(first, who, line[order][1:][hit])
 
     def close(self) -> None:
         self.memory, self.in_memory = [], 0

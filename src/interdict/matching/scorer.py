@@ -58,6 +58,9 @@ RELATIVE_COVERAGE = 0.5
 CONTAINED_SHARE = 0.9
 CONTAINED_MIN = 0.2
 _UNMATCHED_SCALE = 10.0
+#: Share of the unmatched-list weight counted when the query is a "SURNAME, Given Middle" list name
+#: without some given or middle names.
+MIDDLE_NAME_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -346,8 +349,13 @@ class Scorer:
             x[_FEATURE_POS["name_unmatched_query"]] = min(ev.unmatched_query / _UNMATCHED_SCALE, 1.0)
             x[_FEATURE_POS["name_unmatched_list"]] = min(ev.unmatched_list / _UNMATCHED_SCALE, 1.0)
             person_like = _family(index.schemata[e]) in (None, "person") and _family(pq.query.schema) != "org"
-            if partial_name(qf.form, cf, ev, person_like, "," in index.form_names[f]):
+            surname_first = "," in index.form_names[f]
+            if partial_name(qf.form, cf, ev, person_like, surname_first):
                 x[_FEATURE_POS["name_query_covered"]] = 1.0
+                if surname_first and person_like:
+                    # "SURNAME, Given Middle" says which word is the surname, and the query has it:
+                    # the words it leaves out are given or middle names, which say less
+                    x[_FEATURE_POS["name_unmatched_list"]] *= MIDDLE_NAME_SHARE
             if contained_name(qf.form, cf, ev, person_like, "," in qf.name):
                 x[_FEATURE_POS["name_list_covered"]] = 1.0
             if order_conflict(qf.form, cf, ev):

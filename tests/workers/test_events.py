@@ -284,3 +284,19 @@ def test_utf16_with_a_bom_is_read_and_binary_files_are_refused(tmp, fmt):
     path.write_bytes(bytes(range(256)) * 8)
     with pytest.raises(InvalidInput, match="not a text file"):
         aggregate_events(path, ["a"], ["us"])
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_empty_strings_are_missing_values_in_every_format(tmp, fmt):
+    """As in CSV: an empty IP, country or timestamp is missing, not malformed."""
+    rows = events_at_hours("a", [1, 2], days=1)
+    rows[0].update(ip="", country="", timestamp="")
+    if fmt == "jsonl":
+        path = write_jsonl(tmp / "e.jsonl", rows)
+    else:
+        path = tmp / "e.parquet"
+        pq.write_table(pa.Table.from_pylist([{k: str(r.get(k, "")) for k in EVENT_FIELDS} for r in rows]), path)
+    problems = ProblemLog()
+    agg = aggregate_events(path, ["a"], ["us"], problems)
+    assert [(p.line, p.message) for p in problems.problems] == [(1, "event without a timestamp, time ignored")]
+    assert agg.n.tolist() == [2] and agg.n_timed.tolist() == [1]

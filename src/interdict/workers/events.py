@@ -1084,12 +1084,10 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _empty_as_null(table: pa.Table) -> pa.Table:
+def _empty_as_null(table: pa.Table | pa.RecordBatch) -> pa.Table | pa.RecordBatch:
     """Empty strings become nulls, as in the CSV readers and the tolerant JSON-lines reader."""
-    for i, column in enumerate(table.columns):
-        if pa.types.is_string(column.type):
-            table = table.set_column(i, table.field(i), pc.if_else(pc.equal(column, ""), None, column))
-    return table
+    columns = [pc.if_else(pc.equal(c, ""), None, c) if pa.types.is_string(c.type) else c for c in table.columns]
+    return type(table).from_arrays(columns, schema=table.schema)
 
 
 def _jsonl(path: Path, problems: ProblemLog, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
@@ -1150,7 +1148,7 @@ def _parquet(path: Path, batch_rows: int) -> Iterator[tuple[pa.RecordBatch, np.n
     wanted = [n for n in names if mapping[n] in EVENT_COLUMNS]
     row = 1
     for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted, use_threads=False):
-        batch = batch.rename_columns([mapping[n] for n in batch.schema.names])
+        batch = _empty_as_null(batch.rename_columns([mapping[n] for n in batch.schema.names]))
         yield batch, np.arange(row, row + batch.num_rows, dtype=np.int64)
         row += batch.num_rows
 

@@ -391,13 +391,15 @@ def _markdown(r: dict[str, Any], answered_ok: int) -> str:
                          f"{x['non_2xx'] + x['socket_errors']} errors, load average {x['loadavg_before']} before"
                          for x in r["repeats"])
         lines.append(f"Repeat runs of the load test alone (`--repeat-load`, one fresh server, back to back, same "
-                     f"settings): {runs}; audit chain verifies afterwards: {r.get('repeats_chain_ok')}.")
+                     f"settings): {runs}; audit chain verifies afterwards: {r.get('repeats_chain_ok')}. The load average before "
+                     "a repeat counts the run before it.")
         lines.append("")
     cpu = L.get("server_cpu_ms_per_request")
     if cpu:
         lines.append(
-            f"The machine was shared while this ran (load average {L.get('loadavg_before')}: other test suites), "
-            f"and the server got {L.get('server_cpu_share')} of the 2 cores. At the measured {cpu} ms of server CPU "
+            f"The load average was {L.get('loadavg_before')} when the load test started (the 1-minute figure also "
+            f"counts this run's own list load and server start), and the server got {L.get('server_cpu_share')} of "
+            f"the 2 cores. At the measured {cpu} ms of server CPU "
             f"per request, two free cores would allow about {2000 / cpu:.0f} req/s before the load generator's own "
             "CPU is taken off; that is an estimate from the CPU figure, not a measured throughput."
         )

@@ -81,7 +81,7 @@ class MatchFastPath:
         if found is None or params is None:
             await self.app(scope, receive, send)
             return
-        chunks = []
+        chunks: list[bytes] = []
         more = True
         while more:
             message = await receive()

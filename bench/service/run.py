@@ -249,17 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         with httpx.Client(base_url=server.url, headers={"Authorization": f"ApiKey {token}"}, timeout=30) as c:
             for b in bodies[:50]:
                 c.post("/match/default", content=b, headers={"content-type": "application/json"})
-        use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
-        cpu0, load0 = server.cpu_seconds(), os.getloadavg()[0]
-        if use_wrk:
-            load = run_wrk(server.url, bodies, token, args.clients, seconds, workdir)
-        else:
-            load = asyncio.run(_httpx_load(server.url, bodies, token, args.clients, seconds))
-        cpu = server.cpu_seconds() - cpu0
-        load["server_cpu_ms_per_request"] = round(cpu * 1000 / max(load["requests"], 1), 2)
-        load["server_cpu_share"] = round(cpu / seconds, 2)
-        load["loadavg_before"] = round(load0, 2)
-        load["loadavg_after"] = round(os.getloadavg()[0], 2)
+        load = _one_load(args, server, bodies, token, seconds, workdir)
         schema = {"skipped": "--no-schemathesis"} if args.no_schemathesis else run_schemathesis(
             server.url, token, examples, workdir)
     finally:

@@ -94,3 +94,18 @@ def test_scores_rank_strong_hits(scorer):
     variant = score_for(scorer, {"query": "Gim Jeong-eun", "expect_id": "us_ofac_sdn-20157"})
     assert exact > variant
     assert exact < 1.0
+
+
+def test_surname_first_list_name_without_middle_names_counts_half_the_missing_weight(scorer, monkeypatch):
+    import interdict.matching.scorer as scorer_module
+
+    def features(query: str) -> dict[str, float]:
+        pq = scorer.prepare(make_query(query, schema="Person"))
+        found = {scorer.index.ids[s.entity]: s for s in scorer.score(pq)}
+        return found["us_ofac_sdn-90002"].feature_dict()  # SMITH, John Robert
+
+    half = features("John Smith")
+    assert half["name_query_covered"] == 1.0
+    monkeypatch.setattr(scorer_module, "MIDDLE_NAME_SHARE", 1.0)
+    full = features("John Smith")
+    assert half["name_unmatched_list"] == pytest.approx(full["name_unmatched_list"] / 2, abs=1e-3)

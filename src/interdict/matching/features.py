@@ -113,10 +113,12 @@ PATRONYMIC_WEIGHT = 0.4
 
 
 def _patronymic_boosts(tokens: Sequence[str], boosts: tuple[float, ...]) -> tuple[float, ...]:
-    if len(tokens) < 3 or not any(len(t) >= 7 and _PATRONYMIC.search(t) for t in tokens):
+    if len(tokens) < 3:
         return boosts
-    return tuple(b * PATRONYMIC_WEIGHT if len(t) >= 7 and _PATRONYMIC.search(t) else b
-                 for t, b in zip(tokens, boosts, strict=True))
+    patronymic = [len(t) >= 7 and _PATRONYMIC.search(t) is not None for t in tokens]
+    if not any(patronymic):
+        return boosts
+    return tuple(b * PATRONYMIC_WEIGHT if p else b for p, b in zip(patronymic, boosts, strict=True))
 
 
 def make_forms(name: str, schema: str | None = None) -> list[Form]:
@@ -220,9 +222,7 @@ class NameEvidence:
     unmatched_query: float
     unmatched_list: float
     pairs: list[tuple[str, str, float]]
-    #: positions of the list form's tokens that found a partner
-    matched_list: frozenset[int] = frozenset()
-    #: (query position, list position) of each partner pair
+    #: (query position, list position) of each partner pair, in the order of ``pairs``
     positions: tuple[tuple[int, int], ...] = ()
 
 
@@ -280,8 +280,7 @@ def compare_forms(
         string = max(string, Indel.normalized_similarity("".join(sorted(qt)), "".join(sorted(ct))))
     unmatched = sum(w for i, w in enumerate(qw) if i not in used_q)
     unmatched_list = sum(w for j, w in enumerate(cw) if j not in used_c)
-    return NameEvidence(score, cov_q, cov_c, string, info, unmatched, unmatched_list, pairs, frozenset(used_c),
-                        tuple(positions))
+    return NameEvidence(score, cov_q, cov_c, string, info, unmatched, unmatched_list, pairs, tuple(positions))
 
 
 def compare_dates(query: Sequence[str], candidate: Sequence[str]) -> tuple[float, float]:
@@ -318,19 +317,9 @@ def contained_name(q: Form, c: Form, ev: NameEvidence, person: bool, surname_fir
     Radoslav" for "BOJIC, Zeljko", with the same rules for persons (the query's extra tokens are
     middle names; no Korean or Chinese syllable names). ``surname_first`` is about the query.
     """
-    if len(c.keys) < 2 or len(q.keys) <= len(c.keys) or len(ev.pairs) != len(c.keys):
+    if len(q.keys) <= len(c.keys):
         return False
-    if min(p[2] for p in ev.pairs) < 0.9:
-        return False
-    if not person:
-        return True
-    used_q = {i for i, _ in ev.positions}
-    n = len(q.keys)
-    if any(i not in used_q for i in ((0,) if surname_first else (0, n - 1))):
-        return False
-    from interdict.names import is_syllabic_name
-
-    return not (is_syllabic_name(q.tokens) or is_syllabic_name(c.tokens))
+    return _found_whole(c, q, {i for i, _ in ev.positions}, ev, person, surname_first)
 
 
 def partial_name(q: Form, c: Form, ev: NameEvidence, person: bool, surname_first: bool = False) -> bool:
@@ -346,16 +335,24 @@ def partial_name(q: Form, c: Form, ev: NameEvidence, person: bool, surname_first
     writes "SURNAME, Given Middle", so its first token (the surname) must be matched and any given
     name may be missing ("MUPENZI, Bernard" for "MUPENZI, General Pierre Bernard").
     """
-    if len(q.keys) < 2 or len(ev.pairs) != len(q.keys) or min(p[2] for p in ev.pairs) < 0.9:
+    return _found_whole(q, c, {j for _, j in ev.positions}, ev, person, surname_first)
+
+
+def _found_whole(inner: Form, outer: Form, outer_matched: set[int], ev: NameEvidence, person: bool,
+                 surname_first: bool) -> bool:
+    """Every token of ``inner`` (two or more) has a partner at 0.9 or better in ``outer``; for a
+    person, ``outer``'s first and last token (its first only when ``surname_first``) are among
+    those partners and neither name is made of Korean or Chinese syllables."""
+    if len(inner.keys) < 2 or len(ev.pairs) != len(inner.keys) or min(p[2] for p in ev.pairs) < 0.9:
         return False
     if not person:
         return True
-    n = len(c.keys)
-    if any(j not in ev.matched_list for j in ((0,) if surname_first else (0, n - 1))):
+    n = len(outer.keys)
+    if any(k not in outer_matched for k in ((0,) if surname_first else (0, n - 1))):
         return False
     from interdict.names import is_syllabic_name
 
-    return not (is_syllabic_name(q.tokens) or is_syllabic_name(c.tokens))
+    return not (is_syllabic_name(inner.tokens) or is_syllabic_name(outer.tokens))
 
 
 def order_conflict(q: Form, c: Form, ev: NameEvidence) -> bool:

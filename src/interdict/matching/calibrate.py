@@ -67,6 +67,7 @@ class Calibration:
     #: monotone map from the logistic score to the probability: (logistic score, probability) pairs
     knots: list[tuple[float, float]] = field(default_factory=list)
     _vector: np.ndarray | None = None
+    _knot_xy: tuple[np.ndarray, np.ndarray] | None = None
 
     def vector(self) -> np.ndarray:
         if self._vector is None:
@@ -86,15 +87,10 @@ class Calibration:
         """The logistic score through the monotone map (identity when no map was fitted)."""
         if not self.knots:
             return p
-        xs, ys = self._knot_arrays()
+        if self._knot_xy is None:
+            self._knot_xy = (np.array([k[0] for k in self.knots]), np.array([k[1] for k in self.knots]))
+        xs, ys = self._knot_xy
         return float((1 - MAP_BLEND) * np.interp(p, xs, ys) + MAP_BLEND * p)
-
-    def _knot_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        arrays = getattr(self, "_knots_np", None)
-        if arrays is None:
-            arrays = (np.array([k[0] for k in self.knots]), np.array([k[1] for k in self.knots]))
-            self._knots_np = arrays
-        return arrays
 
     def contributions(self, x: np.ndarray) -> dict[str, float]:
         """Each non-zero feature's share of the logit (weight times value)."""

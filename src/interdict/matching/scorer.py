@@ -129,7 +129,8 @@ class Scorer:
         self._form_weights: dict[int, tuple[float, ...]] = {}
         self._expansions: dict[str, list[tuple[int, float]]] = {}
         self._forms_cache: dict[tuple[str, str | None], list[Form]] = {}
-        self._sim_cache: dict[tuple[str, str], float] = {}
+        self._sim_cache: dict[tuple[str, str, bool], float] = {}
+        self._shortest: np.ndarray | None = None
         self._n = index.size
 
     # -- query preparation -------------------------------------------------------------------
@@ -291,7 +292,7 @@ class Scorer:
 
     def shortest_name_weight(self) -> np.ndarray:
         """Per entity, the total key weight of its lightest name of two or more tokens (inf if none)."""
-        found = getattr(self, "_shortest", None)
+        found = self._shortest
         if found is None:
             index = self.index
             n_forms = len(index.form_key_start) - 1

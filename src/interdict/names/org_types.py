@@ -145,9 +145,11 @@ def strip_legal_form(
 
 
 @lru_cache(maxsize=1)
-def _legal_words() -> tuple[str, ...]:
+def _legal_words() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The legal-form words of five letters or more, as a sequence (to search) and a set (to skip)."""
     table = _table()[0]
-    return tuple(sorted({t for key in table for t in key if len(t) >= 5 and t.isalpha()}))
+    words = frozenset(t for key in table for t in key if len(t) >= 5 and t.isalpha())
+    return tuple(sorted(words)), words
 
 
 def _legal_typos(tokens: tuple[str, ...]) -> dict[int, str]:
@@ -160,8 +162,7 @@ def _legal_typos(tokens: tuple[str, ...]) -> dict[int, str]:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    words = _legal_words()
-    known = set(words)
+    words, known = _legal_words()
     out: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         if len(tok) < 4 or tok in known or not tok.isalpha():

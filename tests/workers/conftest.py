@@ -32,6 +32,23 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
+def write_events(folder: Path, rows: list[dict[str, Any]], fmt: str, row_group_size: int | None = None) -> Path:
+    """``rows`` as an event file ``e.<fmt>`` (csv, jsonl or parquet) in ``folder``; in Parquet every
+    column is a string column and empty values are nulls, as an export would write them."""
+    if fmt == "csv":
+        return write_csv(folder / "e.csv", rows, EVENT_FIELDS)
+    if fmt == "jsonl":
+        return write_jsonl(folder / "e.jsonl", rows)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / "e.parquet"
+    table = pa.Table.from_pylist([{k: (None if r.get(k) in (None, "") else str(r[k])) for k in EVENT_FIELDS}
+                                  for r in rows], schema=pa.schema([(k, pa.string()) for k in EVENT_FIELDS]))
+    pq.write_table(table, path, row_group_size=row_group_size)
+    return path
+
+
 def profile(pid: str, **fields: Any) -> dict[str, Any]:
     base = {"id": pid, "name": f"Person {pid}", "country": "US", "city": "Boston", "timezone": "America/New_York",
             "email": f"{pid}@example.com", "languages": ["en"]}

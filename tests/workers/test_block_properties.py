@@ -13,8 +13,6 @@ import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +22,7 @@ from interdict.workers import events as events_mod
 from interdict.workers import screen as screen_mod
 from interdict.workers.events import aggregate_events
 
-from .conftest import EVENT_FIELDS, profile, write_csv, write_jsonl
+from .conftest import profile, write_events, write_jsonl
 
 ACCOUNTS = ["a", "b", "c"]
 CLAIMED = ["US", "DE", "CN"]
@@ -91,15 +89,7 @@ def test_any_block_size_gives_what_the_whole_file_gives(fmt, rows, block, batch_
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_jsonl(folder / "p.jsonl", [profile(a, country=c) for a, c in zip(ACCOUNTS, CLAIMED, strict=True)])
-        if fmt == "csv":
-            path = write_csv(folder / "e.csv", rows, EVENT_FIELDS)
-        elif fmt == "jsonl":
-            path = write_jsonl(folder / "e.jsonl", rows)
-        else:
-            path = folder / "e.parquet"
-            table = pa.Table.from_pylist([{k: (None if r.get(k) in (None, "") else str(r[k])) for k in EVENT_FIELDS}
-                                          for r in rows], schema=pa.schema([(k, pa.string()) for k in EVENT_FIELDS]))
-            pq.write_table(table, path, row_group_size=max(1, block // 50))
+        path = write_events(folder, rows, fmt, row_group_size=max(1, block // 50))
         if fmt != "parquet":  # some lines in GB18030, bytes that are no text, a last line cut short
             lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
             data = b"".join(line.encode("gb18030" if gb18030 and "丹东" in line else "utf-8") for line in lines)

@@ -9,7 +9,7 @@ from interdict.exc import InvalidInput, ProblemLog
 from interdict.workers import events as events_mod
 from interdict.workers.events import aggregate_events
 
-from .conftest import EVENT_FIELDS, events_at_hours, write_csv, write_jsonl
+from .conftest import EVENT_FIELDS, events_at_hours, write_csv, write_events, write_jsonl
 
 
 def _rows():
@@ -25,15 +25,7 @@ def _rows():
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 def test_all_formats_give_the_same_aggregates(tmp, fmt):
     rows = _rows()
-    if fmt == "csv":
-        path = write_csv(tmp / "e.csv", rows, EVENT_FIELDS)
-    elif fmt == "jsonl":
-        path = write_jsonl(tmp / "e.jsonl", rows)
-    else:
-        path = tmp / "e.parquet"
-        table = pa.Table.from_pylist([{k: (None if r.get(k) in (None, "") else str(r[k])) for k in EVENT_FIELDS}
-                                      for r in rows])
-        pq.write_table(table, path)
+    path = write_events(tmp, rows, fmt)
     problems = ProblemLog()
     agg = aggregate_events(path, ["a", "b"], ["us", "us"], problems)
     assert not problems, problems.problems
